@@ -1,0 +1,147 @@
+//! `sse_cat`: reads an event stream from a file (or stdin) as it arrives and
+//! prints one JSON object per line, in stream order:
+//!
+//! - `{"type": ..., "data": ..., "id": ...}` for each dispatched event (`id` is
+//!   the last event ID in force at dispatch);
+//! - `{"retry": N}` for each accepted `retry` field;
+//! - `{"comment": ...}` for each comment, with `--comments`;
+//! - last, `{"end": "clean"|"incomplete", "last_event_id": ...}`.
+//!
+//! This is the JSON-lines protocol of `spec-fixtures/` (see its README).
+//!
+//! ```text
+//! cargo run --example sse_cat -- examples/data/chat.sse
+//! curl -sN https://example.com/stream | cargo run --example sse_cat -- --comments
+//! ```
+
+use std::fmt::Write as _;
+use std::io::{self, Read, Write};
+use std::process::ExitCode;
+
+use ssewire::{Config, Decoder, End, Step};
+
+fn main() -> ExitCode {
+    let mut comments = false;
+    let mut path = None;
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--comments" => comments = true,
+            "-h" | "--help" => {
+                println!("usage: sse_cat [--comments] [FILE]   (stdin when no FILE)");
+                return ExitCode::SUCCESS;
+            }
+            _ if path.is_none() => path = Some(arg),
+            _ => {
+                eprintln!("sse_cat: unexpected argument {arg:?}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let result = match &path {
+        Some(path) => std::fs::File::open(path).and_then(|file| run(file, comments)),
+        None => run(io::stdin().lock(), comments),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("sse_cat: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Feeds the stream to a decoder chunk by chunk, as it arrives.
+fn run(mut reader: impl Read, comments: bool) -> io::Result<()> {
+    let mut decoder = Decoder::with_config(Config::new().comments(comments));
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut line = String::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let mut input = chunk.get(..n).unwrap_or_default();
+        loop {
+            let (step, used) = decoder.feed(input);
+            input = input.get(used..).unwrap_or_default();
+            let step = step.map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+            if matches!(step, Step::NeedInput) {
+                break;
+            }
+            line.clear();
+            to_json(&step, &mut line);
+            writeln!(out, "{line}")?;
+        }
+        // Interactive streams: show each chunk's events as they arrive.
+        out.flush()?;
+    }
+    loop {
+        let step = decoder
+            .finish()
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        if let Step::End(end) = step {
+            let end = match end {
+                End::Clean => "clean",
+                End::Incomplete { .. } => "incomplete",
+            };
+            line.clear();
+            line.push_str("{\"end\": \"");
+            line.push_str(end);
+            line.push_str("\", \"last_event_id\": ");
+            json_string(&String::from_utf8_lossy(decoder.last_event_id()), &mut line);
+            line.push('}');
+            writeln!(out, "{line}")?;
+            break;
+        }
+        line.clear();
+        to_json(&step, &mut line);
+        writeln!(out, "{line}")?;
+    }
+    out.flush()
+}
+
+fn to_json(step: &Step<'_>, out: &mut String) {
+    match step {
+        Step::Event(event) => {
+            out.push_str("{\"type\": ");
+            json_string(&event.event_type_lossy(), out);
+            out.push_str(", \"data\": ");
+            json_string(&event.data_lossy(), out);
+            out.push_str(", \"id\": ");
+            json_string(&event.id_lossy(), out);
+            out.push('}');
+        }
+        Step::Retry(ms) => {
+            let _ = write!(out, "{{\"retry\": {ms}}}");
+        }
+        Step::Comment(text) => {
+            out.push_str("{\"comment\": ");
+            json_string(&String::from_utf8_lossy(text), out);
+            out.push('}');
+        }
+        Step::NeedInput | Step::End(_) => {}
+    }
+}
+
+/// A JSON string literal. Escapes control characters, and U+2028/U+2029 so
+/// that readers splitting on Unicode line separators stay safe.
+fn json_string(text: &str, out: &mut String) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 || c == '\u{2028}' || c == '\u{2029}' || c == '\u{7f}' => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}

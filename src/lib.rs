@@ -1,0 +1,160 @@
+//! A push-based, `no_std`, allocation-free parser for the `text/event-stream`
+//! wire format (Server-Sent Events), exact at every chunk boundary.
+//!
+//! # Overview
+//!
+//! Feed byte chunks of any size, from any transport (HTTP/1 or 2 bodies of GET
+//! or POST `fetch` requests, a serial port, a file), and get events out as soon
+//! as they are complete. The WHATWG rules are applied exactly whatever the chunk
+//! boundaries: CR, LF and CRLF line ends (also a CR at the end of one chunk and
+//! its LF at the start of the next), one leading BOM, `data`, `event`, `id`,
+//! `retry`, comments, unknown fields, dispatch and the end of the stream.
+//!
+//! Three layers, each usable alone:
+//!
+//! - [`Tokenizer`]: never fails, keeps a few dozen bytes of state, stores no
+//!   input. Hands out field values borrowed from the input.
+//! - [`Assembler`]: whole [`Event`]s in storage the caller lends (`&mut [u8]`,
+//!   or an array via [`Parser::array`]); no allocation; the storage's size is
+//!   the limit.
+//! - [`Decoder`] (feature `alloc`): whole events in growable buffers that are
+//!   reused, with a 16 MiB default limit.
+//!
+//! [`Assembler`] and [`Decoder`] are the same [`Parser`] over different
+//! [`Storage`]. One `feed` call returns one [`Step`] and the number of bytes
+//! it consumed, in the manner of `csv-core`: slice the input and call again.
+//! An event whose one `data` line lies inside the chunk being fed is handed
+//! out borrowed from that chunk, without a copy.
+//!
+//! # Examples
+//!
+//! ```
+//! use ssewire::{Decoder, Step};
+//!
+//! let mut decoder = Decoder::new();
+//! let mut seen = Vec::new();
+//! // A CRLF stream cut in awkward places: inside "data", between CR and LF.
+//! let chunks: [&[u8]; 3] = [b"retry: 3000\r\nid: 1\r\nda", b"ta: hello\r", b"\n\r\n"];
+//! for chunk in chunks {
+//!     let mut input = chunk;
+//!     loop {
+//!         let (step, used) = decoder.feed(input);
+//!         input = &input[used..];
+//!         match step.expect("no limit is hit here") {
+//!             Step::Event(event) => seen.push(format!(
+//!                 "{} {:?} id={}",
+//!                 event.event_type_lossy(),
+//!                 event.data_lossy(),
+//!                 event.id_lossy()
+//!             )),
+//!             Step::Retry(ms) => seen.push(format!("retry {ms}")),
+//!             Step::NeedInput => break,
+//!             _ => {}
+//!         }
+//!     }
+//! }
+//! assert_eq!(seen, ["retry 3000", "message \"hello\" id=1"]);
+//! assert!(matches!(decoder.finish(), Ok(Step::End(ssewire::End::Clean))));
+//! assert_eq!(decoder.last_event_id(), b"1");
+//! assert_eq!(decoder.reconnection_time(), Some(3000));
+//! ```
+//!
+//! Without an allocator, lend the parser some bytes:
+//!
+//! ```
+//! use ssewire::{Assembler, Step};
+//!
+//! let mut storage = [0u8; 64];
+//! let mut parser = Assembler::new(&mut storage);
+//! let (step, used) = parser.feed(b"data: a\ndata: b\n\n");
+//! match step {
+//!     Ok(Step::Event(event)) => assert_eq!(event.data(), b"a\nb"),
+//!     other => panic!("{other:?}"),
+//! }
+//! assert_eq!(used, 17);
+//! ```
+//!
+//! # Crate features
+//!
+//! - `std` (default): turns on `alloc` and `memchr`'s runtime CPU detection.
+//! - `alloc`: the [`Decoder`] and [`Buffers`], and lossy `Cow<str>` accessors
+//!   on [`Event`].
+//!
+//! With no features the crate is `#![no_std]`, needs no allocator and depends
+//! on `memchr` alone. Features add capability; they never change a result.
+//!
+//! # Conformance
+//!
+//! WHATWG HTML, "Server-sent events", §9.2.5 and §9.2.6, exactly, with these
+//! choices where the spec leaves room:
+//!
+//! - A `retry` value larger than `u64::MAX` milliseconds (584 million years) is
+//!   ignored like any other invalid value, as Chromium does.
+//! - Comments (ignored by the spec) are handed out on request with one leading
+//!   space removed, the same rule as field values.
+//! - Text is bytes until asked for: invalid UTF-8 becomes U+FFFD in the lossy
+//!   accessors exactly as decoding the whole stream would, or an error per
+//!   event in strict mode ([`Config::strict_utf8`]).
+//!
+//! # Resource limits
+//!
+//! Bytes retained for one event (data, event type, IDs, a value cut by a chunk
+//! boundary) are capped: 16 MiB by default ([`Config::max_event_bytes`]), the
+//! storage size for lent storage, enforced as bytes arrive so an endless line
+//! is caught. Over the cap, [`Error::LimitExceeded`] names the limit; the
+//! event is dropped, never truncated, and [`OnLimit`] picks between stopping
+//! until [`Parser::reset`] and resuming after the event's blank line. Unknown
+//! fields and (unless asked for) comments are skipped without being stored.
+//! Every input byte is looked at a bounded number of times, however the input
+//! is cut.
+//!
+//! # MSRV
+//!
+//! Rust 1.81.
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::indexing_slicing))]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
+mod config;
+mod error;
+mod event;
+mod parser;
+mod storage;
+pub mod tokenizer;
+
+pub use config::{AtEof, Config, OnLimit};
+pub use error::Error;
+pub use event::Event;
+#[cfg(feature = "alloc")]
+pub use parser::Decoder;
+pub use parser::{Assembler, Parser, Step};
+#[cfg(feature = "alloc")]
+pub use storage::Buffers;
+pub use storage::{Slab, Storage};
+pub use tokenizer::{Field, Token, Tokenizer};
+
+/// How a stream ended: from [`Parser::finish`] (as [`Step::End`]) and
+/// [`Tokenizer::finish`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum End {
+    /// Between events: no unterminated line, and no `data`, `event` or `id`
+    /// line since the last blank line. Nothing was lost.
+    Clean,
+    /// In the middle of an event or a line. The spec discards it.
+    Incomplete {
+        /// Bytes received since the last blank line that did not reach the
+        /// caller (0 when [`AtEof::Dispatch`] dispatched them).
+        discarded: u64,
+    },
+}

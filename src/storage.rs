@@ -1,0 +1,369 @@
+//! Where a [`Parser`](crate::Parser) keeps the event in progress.
+//!
+//! Four buffers, as in the spec: the data buffer, the event type buffer, the
+//! last event ID buffer, plus the stream's last event ID as of the last dispatch
+//! ("committed"). The committed ID is stored apart only between an `id` line
+//! and the next blank line (`dirty`); the rest of the time it is the same bytes
+//! as the buffer. A scratch area collects a value cut by a chunk boundary
+//! (an `id`, `event` or comment) until its line ends.
+//!
+//! The parser does all limit accounting ([`Storage::retained`]) before it
+//! grows anything, so the methods here never fail.
+
+/// Storage for the event in progress. Sealed: see [`Slab`] (lent bytes, no
+/// allocation) and [`Buffers`](crate::Buffers) (growable, with `alloc`).
+pub trait Storage: sealed::Sealed {}
+
+pub(crate) mod sealed {
+    /// The operations the parser needs. Growth is checked by the caller
+    /// against [`Sealed::capacity`] through [`Sealed::retained`].
+    pub trait Sealed {
+        /// Bytes that can ever be retained (`usize::MAX` when growable).
+        fn capacity(&self) -> usize;
+        fn data(&self) -> &[u8];
+        fn scratch(&self) -> &[u8];
+        fn event_type(&self) -> &[u8];
+        /// The last event ID buffer.
+        fn id(&self) -> &[u8];
+        /// The last event ID as of the last dispatch.
+        fn committed_id(&self) -> &[u8];
+        /// Bytes held now, all buffers together.
+        fn retained(&self) -> usize;
+        /// Requires an empty scratch.
+        fn push_data(&mut self, bytes: &[u8]);
+        fn push_scratch(&mut self, bytes: &[u8]);
+        fn clear_scratch(&mut self);
+        /// Clears data, event type and scratch.
+        fn clear_event(&mut self);
+        fn clear_event_type(&mut self);
+        /// Event type := scratch (the event type was cleared at line start).
+        fn scratch_to_event_type(&mut self);
+        /// Event type := `bytes` (clears it first).
+        fn set_event_type(&mut self, bytes: &[u8]);
+        /// ID buffer := scratch; the committed ID keeps its value.
+        fn scratch_to_id(&mut self);
+        /// Dispatch step 1: committed ID := ID buffer.
+        fn commit_id(&mut self);
+        /// A new connection, or a dropped event: ID buffer := committed ID.
+        fn revert_id(&mut self);
+        /// Both IDs := `id`; clears everything else.
+        fn seed_id(&mut self, id: &[u8]);
+    }
+}
+
+/// Lent storage: the event in progress lives in bytes the caller provides
+/// (`&mut [u8]`, or an array `[u8; N]` owned by the parser). No allocation; the
+/// length of the storage is the limit on what one event retains.
+///
+/// Layout: `[data | scratch | free | event type | id buffer | committed id]`.
+/// Data and scratch grow from the front, the rest sits at the back. Setting the
+/// event type or an `id` moves only the small back regions (cost proportional
+/// to the event type and ID lengths), never the data.
+#[derive(Debug)]
+pub struct Slab<B> {
+    buf: B,
+    data: usize,
+    scratch: usize,
+    event_type: usize,
+    id: usize,
+    /// Length of the committed ID when it differs from the buffer.
+    committed: usize,
+    dirty: bool,
+}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]>> Slab<B> {
+    pub(crate) fn new(buf: B) -> Self {
+        Self {
+            buf,
+            data: 0,
+            scratch: 0,
+            event_type: 0,
+            id: 0,
+            committed: 0,
+            dirty: false,
+        }
+    }
+
+    fn cap(&self) -> usize {
+        self.buf.as_ref().len()
+    }
+
+    fn back_len(&self) -> usize {
+        self.event_type + self.id + self.committed
+    }
+
+    /// Start of the back regions (the event type).
+    fn back(&self) -> usize {
+        self.cap() - self.back_len()
+    }
+
+    fn bytes(&self, start: usize, len: usize) -> &[u8] {
+        self.buf.as_ref().get(start..start + len).unwrap_or(&[])
+    }
+
+    fn write(&mut self, at: usize, bytes: &[u8]) {
+        if let Some(dst) = self.buf.as_mut().get_mut(at..at + bytes.len()) {
+            dst.copy_from_slice(bytes);
+        }
+    }
+
+    /// `copy_within` that cannot panic: out-of-range moves are skipped (the
+    /// parser's accounting makes them impossible).
+    fn move_bytes(&mut self, from: usize, len: usize, to: usize) {
+        let buf = self.buf.as_mut();
+        if from + len <= buf.len() && to + len <= buf.len() {
+            buf.copy_within(from..from + len, to);
+        }
+    }
+}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]>> Storage for Slab<B> {}
+
+// Index arithmetic below works on lengths whose sum the parser keeps at or
+// below `cap()` (it checks `retained() + growth <= capacity()` first).
+#[allow(clippy::arithmetic_side_effects)]
+impl<B: AsRef<[u8]> + AsMut<[u8]>> sealed::Sealed for Slab<B> {
+    fn capacity(&self) -> usize {
+        self.cap()
+    }
+
+    fn data(&self) -> &[u8] {
+        self.bytes(0, self.data)
+    }
+
+    fn scratch(&self) -> &[u8] {
+        self.bytes(self.data, self.scratch)
+    }
+
+    fn event_type(&self) -> &[u8] {
+        self.bytes(self.back(), self.event_type)
+    }
+
+    fn id(&self) -> &[u8] {
+        self.bytes(self.back() + self.event_type, self.id)
+    }
+
+    fn committed_id(&self) -> &[u8] {
+        if self.dirty {
+            self.bytes(self.cap() - self.committed, self.committed)
+        } else {
+            self.id()
+        }
+    }
+
+    fn retained(&self) -> usize {
+        self.data + self.scratch + self.back_len()
+    }
+
+    fn push_data(&mut self, bytes: &[u8]) {
+        debug_assert_eq!(self.scratch, 0);
+        self.write(self.data, bytes);
+        self.data += bytes.len();
+    }
+
+    fn push_scratch(&mut self, bytes: &[u8]) {
+        self.write(self.data + self.scratch, bytes);
+        self.scratch += bytes.len();
+    }
+
+    fn clear_scratch(&mut self) {
+        self.scratch = 0;
+    }
+
+    fn clear_event(&mut self) {
+        self.data = 0;
+        self.scratch = 0;
+        self.event_type = 0;
+    }
+
+    fn clear_event_type(&mut self) {
+        self.event_type = 0;
+    }
+
+    fn scratch_to_event_type(&mut self) {
+        debug_assert_eq!(self.event_type, 0);
+        let len = self.scratch;
+        let to = self.back() - len;
+        self.move_bytes(self.data, len, to);
+        self.event_type = len;
+        self.scratch = 0;
+    }
+
+    fn set_event_type(&mut self, bytes: &[u8]) {
+        self.event_type = 0;
+        let to = self.back() - bytes.len();
+        self.write(to, bytes);
+        self.event_type = bytes.len();
+    }
+
+    fn scratch_to_id(&mut self) {
+        let (new, etype, start) = (self.scratch, self.event_type, self.back());
+        // The region to replace: the ID buffer, or (when the committed ID is
+        // still shared) nothing: the old bytes stay where they are and become
+        // the committed ID.
+        let old = if self.dirty { self.id } else { 0 };
+        let end = start + etype + old;
+        if new <= old {
+            self.move_bytes(start, etype, start + (old - new));
+            self.move_bytes(self.data, new, end - new);
+        } else if start - (new - old) >= self.data + new {
+            self.move_bytes(start, etype, start - (new - old));
+            self.move_bytes(self.data, new, end - new);
+        } else {
+            // Too tight to move around the scratch: drop the old ID, then rotate
+            // [scratch | free | event type] into [free | event type | scratch].
+            // Only happens when free space is smaller than the new ID.
+            self.move_bytes(start, etype, start + old);
+            if let Some(region) = self.buf.as_mut().get_mut(self.data..end) {
+                region.rotate_left(new);
+            }
+        }
+        if !self.dirty {
+            self.committed = self.id;
+            self.dirty = true;
+        }
+        self.id = new;
+        self.scratch = 0;
+    }
+
+    fn commit_id(&mut self) {
+        if self.dirty {
+            let start = self.back();
+            self.move_bytes(start, self.event_type + self.id, start + self.committed);
+            self.committed = 0;
+            self.dirty = false;
+        }
+    }
+
+    fn revert_id(&mut self) {
+        if self.dirty {
+            let start = self.back();
+            self.move_bytes(start, self.event_type, start + self.id);
+            self.id = self.committed;
+            self.committed = 0;
+            self.dirty = false;
+        }
+    }
+
+    fn seed_id(&mut self, id: &[u8]) {
+        self.clear_event();
+        self.id = 0;
+        self.committed = 0;
+        self.dirty = false;
+        let to = self.cap() - id.len();
+        self.write(to, id);
+        self.id = id.len();
+    }
+}
+
+/// Growable storage for the [`Decoder`](crate::Decoder): one `Vec` per buffer,
+/// reused from event to event (no allocation once they have grown).
+#[cfg(feature = "alloc")]
+#[derive(Debug, Default)]
+pub struct Buffers {
+    data: alloc::vec::Vec<u8>,
+    scratch: alloc::vec::Vec<u8>,
+    event_type: alloc::vec::Vec<u8>,
+    id: alloc::vec::Vec<u8>,
+    committed: alloc::vec::Vec<u8>,
+    dirty: bool,
+}
+
+#[cfg(feature = "alloc")]
+impl Storage for Buffers {}
+
+#[cfg(feature = "alloc")]
+#[allow(clippy::arithmetic_side_effects)] // sums of buffer lengths that exist in memory
+impl sealed::Sealed for Buffers {
+    fn capacity(&self) -> usize {
+        usize::MAX
+    }
+
+    fn data(&self) -> &[u8] {
+        &self.data
+    }
+
+    fn scratch(&self) -> &[u8] {
+        &self.scratch
+    }
+
+    fn event_type(&self) -> &[u8] {
+        &self.event_type
+    }
+
+    fn id(&self) -> &[u8] {
+        &self.id
+    }
+
+    fn committed_id(&self) -> &[u8] {
+        if self.dirty {
+            &self.committed
+        } else {
+            &self.id
+        }
+    }
+
+    fn retained(&self) -> usize {
+        let committed = if self.dirty { self.committed.len() } else { 0 };
+        self.data.len() + self.scratch.len() + self.event_type.len() + self.id.len() + committed
+    }
+
+    fn push_data(&mut self, bytes: &[u8]) {
+        self.data.extend_from_slice(bytes);
+    }
+
+    fn push_scratch(&mut self, bytes: &[u8]) {
+        self.scratch.extend_from_slice(bytes);
+    }
+
+    fn clear_scratch(&mut self) {
+        self.scratch.clear();
+    }
+
+    fn clear_event(&mut self) {
+        self.data.clear();
+        self.scratch.clear();
+        self.event_type.clear();
+    }
+
+    fn clear_event_type(&mut self) {
+        self.event_type.clear();
+    }
+
+    fn scratch_to_event_type(&mut self) {
+        core::mem::swap(&mut self.event_type, &mut self.scratch);
+        self.scratch.clear();
+    }
+
+    fn set_event_type(&mut self, bytes: &[u8]) {
+        self.event_type.clear();
+        self.event_type.extend_from_slice(bytes);
+    }
+
+    fn scratch_to_id(&mut self) {
+        if !self.dirty {
+            core::mem::swap(&mut self.committed, &mut self.id);
+            self.dirty = true;
+        }
+        core::mem::swap(&mut self.id, &mut self.scratch);
+        self.scratch.clear();
+    }
+
+    fn commit_id(&mut self) {
+        self.dirty = false;
+    }
+
+    fn revert_id(&mut self) {
+        if self.dirty {
+            core::mem::swap(&mut self.id, &mut self.committed);
+            self.dirty = false;
+        }
+    }
+
+    fn seed_id(&mut self, id: &[u8]) {
+        self.clear_event();
+        self.dirty = false;
+        self.id.clear();
+        self.id.extend_from_slice(id);
+    }
+}

@@ -1,0 +1,246 @@
+//! Property tests: for SSE-shaped inputs and any chunking, every layer agrees
+//! with the reference model; with limits, every layer gives the unlimited
+//! result or the limit error, never retaining more than the limit.
+
+mod common;
+
+use common::reference::{self, EndKind};
+use common::{chunks, run, run_parser, Layer, LAYERS};
+use proptest::prelude::*;
+use ssewire::{Assembler, AtEof, Config, Decoder, Error, OnLimit, Parser, Step, Storage};
+
+/// Pieces that SSE parsers trip over, glued together at random.
+fn atom() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        4 => prop::sample::select(vec![
+            &b"data"[..], b"data:", b"data: ", b"event:", b"event: ", b"id:", b"id: ",
+            b"retry:", b"retry: ", b":", b" ", b"  ", b"\r", b"\n", b"\r\n", b"\n\n",
+            b"\r\n\r\n", b"\xEF\xBB\xBF", b"\0", b"Data:", b"dat", b"even", b"retr",
+            b"x", b"hello", b"\xC3\xA9", b"\xE2\x82\xAC", b"\xE2\x82", b"\xFF",
+            b"\xF0\x9F\x98", b"\xE2\x80\xA8", b"123", b"+5", b"4294967296",
+            b"18446744073709551615", b"18446744073709551616", b"[DONE]", b"\t",
+        ])
+        .prop_map(<[u8]>::to_vec),
+        1 => prop::collection::vec(any::<u8>(), 0..8),
+        1 => (1usize..300).prop_map(|n| vec![b'v'; n]),
+    ]
+}
+
+fn stream() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(atom(), 0..40).prop_map(|atoms| atoms.concat())
+}
+
+/// Cut offsets (sorted; repeats are empty chunks). Biased to small chunks.
+fn cuts(len: usize) -> impl Strategy<Value = Vec<usize>> {
+    prop_oneof![
+        Just(vec![]),
+        Just((1..len).collect()),
+        prop::collection::vec(0..=len, 0..24).prop_map(|mut cuts| {
+            cuts.sort_unstable();
+            cuts
+        }),
+    ]
+}
+
+fn stream_and_cuts() -> impl Strategy<Value = (Vec<u8>, Vec<usize>)> {
+    stream().prop_flat_map(|s| {
+        let len = s.len();
+        (Just(s), cuts(len))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_layer_matches_the_model((input, cuts) in stream_and_cuts(), comments: bool) {
+        let mut expected = reference::parse(&input);
+        if !comments {
+            expected.comments.clear();
+        }
+        for layer in LAYERS {
+            let got = run(layer, &input, &cuts, comments);
+            prop_assert_eq!(&got, &expected, "{:?}", layer);
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_match_the_model(input in prop::collection::vec(any::<u8>(), 0..200), cut in 0usize..200) {
+        let expected = reference::parse(&input);
+        for layer in LAYERS {
+            let got = run(layer, &input, &[cut], true);
+            prop_assert_eq!(&got, &expected, "{:?}", layer);
+        }
+    }
+
+    #[test]
+    fn limits_give_the_result_or_the_error(
+        (input, cuts) in stream_and_cuts(),
+        limit in 0usize..120,
+        skip: bool,
+    ) {
+        let unlimited = reference::parse(&input);
+        let policy = if skip { OnLimit::SkipEvent } else { OnLimit::Stop };
+        let config = Config::new().max_event_bytes(limit).on_limit(policy);
+
+        let mut decoder = Decoder::with_config(config);
+        check_limited(&mut decoder, &input, &cuts, &unlimited, limit)?;
+        // Lent storage of exactly `limit` bytes, default config otherwise.
+        let mut storage = vec![0u8; limit];
+        let mut assembler = Assembler::with_config(&mut storage, Config::new().on_limit(policy));
+        check_limited(&mut assembler, &input, &cuts, &unlimited, limit)?;
+        // Both agree with each other, error for error.
+        let mut decoder = Decoder::with_config(config);
+        let mut storage = vec![0u8; limit];
+        let mut assembler = Assembler::with_config(&mut storage, Config::new().on_limit(policy));
+        prop_assert_eq!(trace(&mut decoder, &input, &cuts), trace(&mut assembler, &input, &cuts));
+    }
+
+    #[test]
+    fn flushing_at_eof_matches_the_model_with_a_blank_line((input, cuts) in stream_and_cuts()) {
+        // AtEof::Dispatch: as if the stream ended with a line end and a blank line.
+        let mut with_end = input.clone();
+        with_end.extend_from_slice(b"\r\r");
+        let mut expected = reference::parse(&with_end);
+        expected.comments.clear();
+        let mut decoder = Decoder::with_config(Config::new().at_eof(AtEof::Dispatch));
+        let got = run_parser(&mut decoder, &input, &cuts).unwrap();
+        prop_assert_eq!(got.events, expected.events);
+        prop_assert_eq!(got.retries, expected.retries);
+        prop_assert_eq!(got.last_event_id, expected.last_event_id);
+    }
+
+    #[test]
+    fn strict_utf8_reports_exactly_the_invalid_events((input, cuts) in stream_and_cuts()) {
+        let lossy = reference::parse(&input);
+        let mut decoder = Decoder::with_config(Config::new().strict_utf8(true));
+        let mut events = Vec::new();
+        let mut errors = 0;
+        for chunk in chunks(&input, &cuts) {
+            let mut rest = chunk;
+            loop {
+                let (step, used) = decoder.feed(rest);
+                rest = &rest[used..];
+                match step {
+                    Ok(Step::Event(e)) => events.push((
+                        e.event_type_str().unwrap().to_string(),
+                        e.data_str().unwrap().to_string(),
+                        e.id_str().unwrap().to_string(),
+                    )),
+                    Ok(Step::NeedInput) => break,
+                    Ok(_) => {}
+                    Err(Error::InvalidUtf8 { .. }) => errors += 1,
+                    Err(e) => panic!("{e}"),
+                }
+            }
+        }
+        // Valid events are exactly the model's events without U+FFFD that came
+        // from bad bytes; count both kinds together.
+        prop_assert_eq!(events.len() + errors, lossy.events.len());
+        for (event_type, data, id) in &events {
+            prop_assert!(lossy.events.iter().any(|e| &e.event_type == event_type && &e.data == data && &e.id == id));
+        }
+    }
+}
+
+/// What a parser produced, error by error, for comparing two parsers.
+fn trace<S: Storage>(parser: &mut Parser<S>, input: &[u8], cuts: &[usize]) -> Vec<String> {
+    let mut out = Vec::new();
+    for chunk in chunks(input, cuts) {
+        let mut rest = chunk;
+        loop {
+            let (step, used) = parser.feed(rest);
+            rest = &rest[used..];
+            match step {
+                Ok(Step::NeedInput) => break,
+                Ok(step) => out.push(format!("{step:?}")),
+                Err(e) => {
+                    out.push(format!("{e:?}"));
+                    if used == 0 {
+                        break; // Stopped until reset.
+                    }
+                }
+            }
+        }
+    }
+    out.push(format!("{:?}", parser.finish()));
+    out
+}
+
+/// Feeds with a limit: until the first limit error the events equal the
+/// model's prefix; retained bytes never exceed the limit; no limit error means
+/// the full unlimited result.
+fn check_limited<S: Storage>(
+    parser: &mut Parser<S>,
+    input: &[u8],
+    cuts: &[usize],
+    unlimited: &reference::Outcome,
+    limit: usize,
+) -> Result<(), TestCaseError> {
+    let mut events = Vec::new();
+    let mut retries = Vec::new();
+    let mut limited = false;
+    for chunk in chunks(input, cuts) {
+        let mut rest = chunk;
+        loop {
+            prop_assert!(parser.retained_bytes() <= limit);
+            let (step, used) = parser.feed(rest);
+            rest = &rest[used..];
+            match step {
+                Ok(Step::Event(e)) => {
+                    let bytes = e.data().len()
+                        + e.event_type().len() * usize::from(e.has_event_type())
+                        + e.id().len();
+                    prop_assert!(bytes <= limit, "an event larger than the limit came out");
+                    if !limited {
+                        events.push(e.data_lossy().into_owned());
+                    }
+                }
+                Ok(Step::Retry(ms)) => {
+                    if !limited {
+                        retries.push(ms);
+                    }
+                }
+                Ok(Step::NeedInput) => break,
+                Ok(_) => {}
+                Err(Error::LimitExceeded { limit: l, needed }) => {
+                    prop_assert_eq!(l, limit);
+                    prop_assert!(needed > limit);
+                    limited = true;
+                    if used == 0 {
+                        break; // Stopped until reset.
+                    }
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+    }
+    prop_assert!(parser.retained_bytes() <= limit);
+    let end = loop {
+        match parser.finish() {
+            Ok(Step::End(end)) => break end,
+            Ok(_) => {}
+            Err(e) => panic!("{e}"),
+        }
+    };
+    let model: Vec<String> = unlimited.events.iter().map(|e| e.data.clone()).collect();
+    if limited {
+        prop_assert!(model.starts_with(&events), "events before the error differ");
+    } else {
+        prop_assert_eq!(&events, &model);
+        prop_assert_eq!(&retries, &unlimited.retries);
+        prop_assert_eq!(end == ssewire::End::Clean, unlimited.end == EndKind::Clean);
+        prop_assert_eq!(
+            String::from_utf8_lossy(parser.last_event_id()),
+            unlimited.last_event_id.as_str()
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn layer_list_is_complete() {
+    // A reminder to add new layers to LAYERS.
+    assert_eq!(LAYERS.len(), 3);
+    let _ = Layer::Tokenizer;
+}

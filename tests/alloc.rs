@@ -1,0 +1,116 @@
+//! Counts allocations with a global allocator: the tokenizer and the lent
+//! storage parser make none; the decoder makes none per event once its buffers
+//! have grown.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ssewire::{Assembler, Decoder, Step, Token, Tokenizer};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        System.alloc(layout)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        System.realloc(ptr, layout, new_size)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// A mix of event shapes, some cut across chunks.
+fn stream() -> Vec<u8> {
+    let mut s = Vec::new();
+    for i in 0..200 {
+        s.extend_from_slice(
+            format!("id: {i}\nevent: tick\ndata: {{\"n\": {i}}}\ndata: second line\n\n").as_bytes(),
+        );
+        s.extend_from_slice(b": keep-alive\ndata: [DONE]\r\n\r\nretry: 1000\n");
+    }
+    s
+}
+
+fn allocations(f: impl FnOnce() -> usize) -> (usize, usize) {
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let events = f();
+    (ALLOCATIONS.load(Ordering::Relaxed) - before, events)
+}
+
+fn drive(input: &[u8], chunk: usize, mut feed: impl FnMut(&[u8]) -> (bool, bool, usize)) -> usize {
+    let mut events = 0;
+    for piece in input.chunks(chunk) {
+        let mut rest = piece;
+        loop {
+            let (event, done, used) = feed(rest);
+            rest = &rest[used..];
+            events += usize::from(event);
+            if done {
+                break;
+            }
+        }
+    }
+    events
+}
+
+#[test]
+fn no_allocation_in_tokenizer_assembler_or_warm_decoder() {
+    let input = stream();
+    let mut storage = vec![0u8; 4096];
+    let mut decoder = Decoder::new();
+    // Warm the decoder's buffers once.
+    drive(&input, 7, |rest| {
+        let (step, used) = decoder.feed(rest);
+        (
+            matches!(step, Ok(Step::Event(_))),
+            matches!(step, Ok(Step::NeedInput)),
+            used,
+        )
+    });
+
+    for chunk in [input.len(), 1460, 61, 1] {
+        let mut tokenizer = Tokenizer::new();
+        let (count, blank_lines) = allocations(|| {
+            drive(&input, chunk, |rest| {
+                let (token, used) = tokenizer.feed(rest);
+                (token == Token::BlankLine, token == Token::NeedInput, used)
+            })
+        });
+        assert_eq!(count, 0, "tokenizer, chunk {chunk}");
+        assert_eq!(blank_lines, 400);
+
+        let mut assembler = Assembler::new(&mut storage);
+        let (count, events) = allocations(|| {
+            drive(&input, chunk, |rest| {
+                let (step, used) = assembler.feed(rest);
+                (
+                    matches!(step, Ok(Step::Event(_))),
+                    matches!(step, Ok(Step::NeedInput)),
+                    used,
+                )
+            })
+        });
+        assert_eq!((count, events), (0, 400), "assembler, chunk {chunk}");
+
+        let (count, events) = allocations(|| {
+            drive(&input, chunk, |rest| {
+                let (step, used) = decoder.feed(rest);
+                (
+                    matches!(step, Ok(Step::Event(_))),
+                    matches!(step, Ok(Step::NeedInput)),
+                    used,
+                )
+            })
+        });
+        assert_eq!((count, events), (0, 400), "warm decoder, chunk {chunk}");
+    }
+}

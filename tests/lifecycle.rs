@@ -1,0 +1,260 @@
+//! End of stream, reconnects, seeding, limits and their policies.
+
+mod common;
+
+use ssewire::{
+    Assembler, AtEof, Config, Decoder, End, Error, OnLimit, Parser, Slab, Step, Storage, Tokenizer,
+};
+
+/// Feeds all of `input`, collecting event data and errors as strings.
+fn feed_all<S: Storage>(parser: &mut Parser<S>, input: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = input;
+    loop {
+        let (step, used) = parser.feed(rest);
+        rest = &rest[used..];
+        match step {
+            Ok(Step::Event(e)) => out.push(format!("event {}", e.data_lossy())),
+            Ok(Step::Retry(ms)) => out.push(format!("retry {ms}")),
+            Ok(Step::Comment(c)) => out.push(format!("comment {}", String::from_utf8_lossy(c))),
+            Ok(Step::NeedInput) => break,
+            Ok(Step::End(_)) => unreachable!(),
+            Err(e) => {
+                out.push(format!("error {e}"));
+                if used == 0 {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+fn finish_all<S: Storage>(parser: &mut Parser<S>) -> (Vec<String>, End) {
+    let mut out = Vec::new();
+    loop {
+        match parser.finish() {
+            Ok(Step::End(end)) => return (out, end),
+            Ok(Step::Event(e)) => out.push(format!("event {}", e.data_lossy())),
+            Ok(step) => out.push(format!("{step:?}")),
+            Err(e) => out.push(format!("error {e}")),
+        }
+    }
+}
+
+#[test]
+fn finish_reports_clean_or_incomplete_with_discarded_bytes() {
+    let mut decoder = Decoder::new();
+    assert_eq!(feed_all(&mut decoder, b"data: a\n\n"), ["event a"]);
+    assert_eq!(finish_all(&mut decoder).1, End::Clean);
+    assert!(feed_all(&mut decoder, b"data: a\n\ndata: bc\nda").len() == 1);
+    assert_eq!(
+        finish_all(&mut decoder).1,
+        End::Incomplete { discarded: 11 }
+    );
+}
+
+#[test]
+fn at_eof_dispatch_completes_the_line_and_the_event() {
+    let config = Config::new().at_eof(AtEof::Dispatch);
+    let mut decoder = Decoder::with_config(config);
+    assert!(feed_all(&mut decoder, b"id: 3\ndata: a\ndata: tail").is_empty());
+    let (items, end) = finish_all(&mut decoder);
+    assert_eq!(items, ["event a\ntail"]);
+    assert_eq!(end, End::Incomplete { discarded: 0 });
+    assert_eq!(decoder.last_event_id(), b"3");
+    // A partial retry line takes effect too.
+    assert!(feed_all(&mut decoder, b"retry: 12").is_empty());
+    assert_eq!(finish_all(&mut decoder).0, ["Retry(12)"]);
+    // And the default discards.
+    let mut decoder = Decoder::new();
+    assert!(feed_all(&mut decoder, b"id: 3\ndata: a").is_empty());
+    assert!(finish_all(&mut decoder).0.is_empty());
+    assert_eq!(decoder.last_event_id(), b"");
+}
+
+#[test]
+fn reset_keeps_the_last_event_id_and_reconnection_time() {
+    let mut decoder = Decoder::new();
+    feed_all(
+        &mut decoder,
+        b"retry: 250\nid: 9\ndata: a\n\nid: 10\ndata: part",
+    );
+    decoder.reset();
+    assert_eq!(
+        decoder.last_event_id(),
+        b"9",
+        "the uncommitted id 10 is dropped"
+    );
+    assert_eq!(decoder.reconnection_time(), Some(250));
+    // BOM detection is re-armed: the new stream's BOM is stripped.
+    assert_eq!(
+        feed_all(&mut decoder, b"\xEF\xBB\xBFdata: b\n\n"),
+        ["event b"]
+    );
+    let mut seen = None;
+    let (step, _) = decoder.feed(b"data: c\n\n");
+    if let Ok(Step::Event(e)) = step {
+        seen = Some(e.id().to_vec());
+    }
+    assert_eq!(
+        seen.as_deref(),
+        Some(&b"9"[..]),
+        "the id carries into the new stream"
+    );
+}
+
+#[test]
+fn the_last_event_id_can_be_seeded() {
+    let mut storage = [0u8; 64];
+    let mut parser = Assembler::new(&mut storage);
+    parser.set_last_event_id(b"41").unwrap();
+    let (step, _) = parser.feed(b"data: x\n\n");
+    assert!(matches!(step, Ok(Step::Event(e)) if e.id() == b"41"));
+    assert_eq!(
+        parser.set_last_event_id(&[b'x'; 65]),
+        Err(Error::LimitExceeded {
+            limit: 64,
+            needed: 65
+        })
+    );
+}
+
+#[test]
+fn stop_policy_refuses_input_until_reset() {
+    let config = Config::new().max_event_bytes(8);
+    let mut decoder = Decoder::with_config(config);
+    let out = feed_all(&mut decoder, b"data: 123456789\n\ndata: ok\n\n");
+    assert_eq!(
+        out,
+        [
+            "error event exceeds the limit of 8 bytes (needed 9 bytes)",
+            "error event exceeds the limit of 8 bytes (needed 9 bytes)"
+        ]
+    );
+    decoder.reset();
+    assert_eq!(feed_all(&mut decoder, b"data: ok\n\n"), ["event ok"]);
+}
+
+#[test]
+fn skip_policy_drops_one_event_and_resumes_after_its_blank_line() {
+    let config = Config::new()
+        .max_event_bytes(8)
+        .on_limit(OnLimit::SkipEvent);
+    let mut decoder = Decoder::with_config(config);
+    let out = feed_all(
+        &mut decoder,
+        b"id: 1\ndata: a\n\nid: 2\ndata: 123\ndata: 456789\nretry: 5\ndata: more\n\ndata: b\n\n",
+    );
+    assert_eq!(
+        out,
+        [
+            "event a",
+            // Committed id "1", new id "2", then "123" + LF + "456789".
+            "error event exceeds the limit of 8 bytes (needed 12 bytes)",
+            "event b"
+        ]
+    );
+    // The dropped event's id never took effect; its retry neither.
+    assert_eq!(decoder.last_event_id(), b"1");
+    assert_eq!(decoder.reconnection_time(), None);
+}
+
+#[test]
+fn an_endless_line_is_caught_as_it_arrives() {
+    let mut storage = [0u8; 1024];
+    let mut parser =
+        Assembler::with_config(&mut storage, Config::new().on_limit(OnLimit::SkipEvent));
+    let (step, _) = parser.feed(b"data: ");
+    assert!(matches!(step, Ok(Step::NeedInput)));
+    let chunk = [b'x'; 100];
+    let mut errors = 0;
+    for _ in 0..100 {
+        let (step, used) = parser.feed(&chunk);
+        assert_eq!(used, 100);
+        errors += usize::from(step.is_err());
+        assert!(parser.retained_bytes() <= 1024);
+    }
+    assert_eq!(errors, 1);
+    assert_eq!(feed_all(&mut parser, b"\n\ndata: next\n\n"), ["event next"]);
+}
+
+#[test]
+fn unknown_fields_and_skipped_comments_retain_nothing() {
+    let mut storage = [0u8; 16];
+    let mut parser = Assembler::new(&mut storage);
+    let mut input = b"unknown-field: ".to_vec();
+    input.extend([b'v'; 10_000]);
+    input.extend(b"\n: ");
+    input.extend([b'c'; 10_000]);
+    input.extend(b"\ndata: ok\n\n");
+    assert_eq!(feed_all(&mut parser, &input), ["event ok"]);
+}
+
+#[test]
+fn comments_are_cut_to_their_cap() {
+    let config = Config::new().comments(true).max_comment_bytes(4);
+    let mut decoder = Decoder::with_config(config);
+    assert_eq!(feed_all(&mut decoder, b": abcdef\n"), ["comment abcd"]);
+    assert!(feed_all(&mut decoder, b": abc").is_empty());
+    assert_eq!(feed_all(&mut decoder, b"def\n"), ["comment abcd"]);
+}
+
+#[test]
+fn strict_utf8_drops_only_the_bad_event() {
+    let mut decoder = Decoder::with_config(Config::new().strict_utf8(true));
+    let out = feed_all(&mut decoder, b"data: ok\n\ndata: \xFF\n\ndata: fine\n\n");
+    assert_eq!(
+        out,
+        [
+            "event ok",
+            "error invalid UTF-8 in the data of an event after 0 valid bytes",
+            "event fine"
+        ]
+    );
+}
+
+#[test]
+fn an_owned_array_parser_behaves_like_the_others() {
+    let mut parser = Parser::<Slab<[u8; 32]>>::array(Config::new());
+    assert_eq!(parser.limit(), 32);
+    assert_eq!(
+        feed_all(&mut parser, b"event: e\ndata: a\ndata: b\n\n"),
+        ["event a\nb"]
+    );
+}
+
+#[test]
+fn lent_storage_fits_exactly_its_size() {
+    // id (2) + committed id (1) + event type (1) + data (4) = 8 bytes.
+    let mut storage = [0u8; 8];
+    let mut parser = Assembler::new(&mut storage);
+    assert_eq!(feed_all(&mut parser, b"id: 1\n\n"), Vec::<String>::new());
+    assert_eq!(
+        feed_all(&mut parser, b"id: 22\nevent: e\ndata: ab\ndata: c\n\n"),
+        ["event ab\nc"]
+    );
+    assert_eq!(parser.last_event_id(), b"22");
+}
+
+#[test]
+fn the_tokenizer_keeps_a_few_dozen_bytes() {
+    assert!(
+        core::mem::size_of::<Tokenizer>() <= 40,
+        "{}",
+        core::mem::size_of::<Tokenizer>()
+    );
+}
+
+#[test]
+fn errors_name_the_limit() {
+    let error = Error::LimitExceeded {
+        limit: 10,
+        needed: 11,
+    };
+    assert_eq!(
+        error.to_string(),
+        "event exceeds the limit of 10 bytes (needed 11 bytes)"
+    );
+    let _: &dyn std::error::Error = &error;
+}

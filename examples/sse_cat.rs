@@ -43,6 +43,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // `sse_cat ... | head`: the reader left, which is fine.
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("sse_cat: {error}");
             ExitCode::FAILURE
@@ -144,4 +146,28 @@ fn json_string(text: &str, out: &mut String) {
         }
     }
     out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_string;
+
+    fn json(text: &str) -> String {
+        let mut out = String::new();
+        json_string(text, &mut out);
+        out
+    }
+
+    #[test]
+    fn escapes_what_json_and_line_readers_need() {
+        assert_eq!(json("a\"b\\c"), r#""a\"b\\c""#);
+        assert_eq!(json("\n\r\t\0\u{1f}"), r#""\n\r\t\u0000\u001f""#);
+        assert_eq!(json("\u{2028}\u{2029}"), r#""\u2028\u2029""#);
+        assert_eq!(json("é\u{FFFD}"), "\"é\u{FFFD}\"");
+        // Whatever we print parses back to the same text.
+        for text in ["plain", "\u{0}\u{7f}\u{2028}\"\\", "😀\r\n"] {
+            let back: String = serde_json::from_str(&json(text)).unwrap();
+            assert_eq!(back, text);
+        }
+    }
 }

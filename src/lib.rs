@@ -158,3 +158,8 @@ pub enum End {
         discarded: u64,
     },
 }
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(all(doctest, feature = "std"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

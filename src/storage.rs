@@ -71,6 +71,8 @@ pub struct Slab<B> {
     dirty: bool,
 }
 
+// Lengths here sum to at most `cap()` (see the trait impl below).
+#[allow(clippy::arithmetic_side_effects)]
 impl<B: AsRef<[u8]> + AsMut<[u8]>> Slab<B> {
     pub(crate) fn new(buf: B) -> Self {
         Self {

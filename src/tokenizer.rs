@@ -6,7 +6,7 @@
 //! plus the number of bytes it consumed; the caller slices the input and calls
 //! again until it gets [`Token::NeedInput`]. Between calls it keeps only a few
 //! bytes of state (asserted in `tests/tokenizer.rs`): where it is in a line
-//! ([`State`]), up to five bytes of a field name cut by a chunk boundary, the
+//! (`State`), up to five bytes of a field name cut by a chunk boundary, the
 //! `retry` digits accumulated so far, and the one-bit "swallow one LF" flag that
 //! makes a CR at the end of one chunk and an LF at the start of the next a
 //! single line end.
@@ -26,7 +26,7 @@
 //!   a token that consumed nothing (never: every token ends on a consumed byte).
 //! - `skip_lf` is only ever set on entering `State::LineStart`; `step` checks it
 //!   before anything else.
-//! - Adding a field: extend [`FieldName`] and `FieldName::from_name`, then the
+//! - Adding a field: extend `FieldName` and `FieldName::from_name`, then the
 //!   `resolve` match.
 //!
 //! Spec: WHATWG HTML, "Server-sent events", §9.2.5 "Parsing an event stream" and
@@ -445,7 +445,7 @@ impl Tokenizer {
                     self.retry = self
                         .retry
                         .and_then(|n| n.checked_mul(10))
-                        .and_then(|n| n.checked_add(u64::from(b - b'0')));
+                        .and_then(|n| n.checked_add(u64::from(b.saturating_sub(b'0'))));
                     if self.retry.is_none() {
                         self.state = State::Skip;
                         return (None, i.saturating_add(1));

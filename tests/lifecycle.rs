@@ -1,4 +1,5 @@
 //! End of stream, reconnects, seeding, limits and their policies.
+#![cfg(feature = "alloc")]
 
 mod common;
 

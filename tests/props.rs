@@ -5,9 +5,13 @@
 mod common;
 
 use common::reference::{self, EndKind};
-use common::{chunks, run, run_parser, Layer, LAYERS};
+#[cfg(feature = "alloc")]
+use common::run_parser;
+use common::{chunks, run, LAYERS};
 use proptest::prelude::*;
-use ssewire::{Assembler, AtEof, Config, Decoder, Error, OnLimit, Parser, Step, Storage};
+use ssewire::{Assembler, Config, Error, OnLimit, Parser, Step, Storage};
+#[cfg(feature = "alloc")]
+use ssewire::{AtEof, Decoder};
 
 /// Pieces that SSE parsers trip over, glued together at random.
 fn atom() -> impl Strategy<Value = Vec<u8>> {
@@ -58,7 +62,7 @@ proptest! {
         if !comments {
             expected.comments.clear();
         }
-        for layer in LAYERS {
+        for &layer in LAYERS {
             let got = run(layer, &input, &cuts, comments);
             prop_assert_eq!(&got, &expected, "{:?}", layer);
         }
@@ -67,13 +71,14 @@ proptest! {
     #[test]
     fn arbitrary_bytes_match_the_model(input in prop::collection::vec(any::<u8>(), 0..200), cut in 0usize..200) {
         let expected = reference::parse(&input);
-        for layer in LAYERS {
+        for &layer in LAYERS {
             let got = run(layer, &input, &[cut], true);
             prop_assert_eq!(&got, &expected, "{:?}", layer);
         }
     }
 
     #[test]
+    #[cfg(feature = "alloc")]
     fn limits_give_the_result_or_the_error(
         (input, cuts) in stream_and_cuts(),
         limit in 0usize..120,
@@ -97,6 +102,7 @@ proptest! {
     }
 
     #[test]
+    #[cfg(feature = "alloc")]
     fn flushing_at_eof_matches_the_model_with_a_blank_line((input, cuts) in stream_and_cuts()) {
         // AtEof::Dispatch: as if the stream ended with a line end and a blank line.
         let mut with_end = input.clone();
@@ -111,6 +117,7 @@ proptest! {
     }
 
     #[test]
+    #[cfg(feature = "alloc")]
     fn strict_utf8_reports_exactly_the_invalid_events((input, cuts) in stream_and_cuts()) {
         let lossy = reference::parse(&input);
         let mut decoder = Decoder::with_config(Config::new().strict_utf8(true));
@@ -143,6 +150,7 @@ proptest! {
     }
 }
 
+#[cfg(feature = "alloc")]
 /// What a parser produced, error by error, for comparing two parsers.
 fn trace<S: Storage>(parser: &mut Parser<S>, input: &[u8], cuts: &[usize]) -> Vec<String> {
     let mut out = Vec::new();
@@ -193,7 +201,7 @@ fn check_limited<S: Storage>(
                         + e.id().len();
                     prop_assert!(bytes <= limit, "an event larger than the limit came out");
                     if !limited {
-                        events.push(e.data_lossy().into_owned());
+                        events.push(String::from_utf8_lossy(e.data()).into_owned());
                     }
                 }
                 Ok(Step::Retry(ms)) => {
@@ -238,9 +246,20 @@ fn check_limited<S: Storage>(
     Ok(())
 }
 
-#[test]
-fn layer_list_is_complete() {
-    // A reminder to add new layers to LAYERS.
-    assert_eq!(LAYERS.len(), 3);
-    let _ = Layer::Tokenizer;
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// The same limit property on lent storage alone (runs without `alloc`).
+    #[test]
+    fn lent_storage_limits_give_the_result_or_the_error(
+        (input, cuts) in stream_and_cuts(),
+        limit in 0usize..120,
+        skip: bool,
+    ) {
+        let unlimited = reference::parse(&input);
+        let policy = if skip { OnLimit::SkipEvent } else { OnLimit::Stop };
+        let mut storage = vec![0u8; limit];
+        let mut assembler = Assembler::with_config(&mut storage, Config::new().on_limit(policy));
+        check_limited(&mut assembler, &input, &cuts, &unlimited, limit)?;
+    }
 }

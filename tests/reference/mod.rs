@@ -111,10 +111,11 @@ pub fn parse_with_id(input: &[u8], seed: &str) -> Outcome {
                 }
             }
             "retry" => {
-                if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-                    if let Ok(ms) = value.parse::<u64>() {
-                        out.retries.push(ms);
-                    }
+                // Only ASCII digits (`parse` alone would take "+5"); a value
+                // past u64::MAX is ignored (a project choice).
+                let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+                if let (true, Ok(ms)) = (digits, value.parse::<u64>()) {
+                    out.retries.push(ms);
                 }
             }
             _ => {}

@@ -17,8 +17,8 @@
 //! - [`Assembler`]: whole [`Event`]s in storage the caller lends (`&mut [u8]`,
 //!   or an array via [`Parser::array`]); no allocation; the storage's size is
 //!   the limit.
-//! - [`Decoder`] (feature `alloc`): whole events in growable buffers that are
-//!   reused, with a 16 MiB default limit.
+//! - [`Decoder`] (feature `alloc`): the same over a `Vec` that grows as events
+//!   need, never past the limit (16 MiB by default), and is reused.
 //!
 //! [`Assembler`] and [`Decoder`] are the same [`Parser`] over different
 //! [`Storage`]. One `feed` call returns one [`Step`] and the number of bytes
@@ -77,7 +77,7 @@
 //! # Crate features
 //!
 //! - `std` (default): turns on `alloc` and `memchr`'s runtime CPU detection.
-//! - `alloc`: the [`Decoder`] and [`Buffers`], and lossy `Cow<str>` accessors
+//! - `alloc`: the [`Decoder`], and lossy `Cow<str>` accessors
 //!   on [`Event`].
 //!
 //! With no features the crate is `#![no_std]`, needs no allocator and depends
@@ -139,9 +139,7 @@ pub use event::Event;
 #[cfg(feature = "alloc")]
 pub use parser::Decoder;
 pub use parser::{Assembler, Parser, Step};
-#[cfg(feature = "alloc")]
-pub use storage::Buffers;
-pub use storage::{Slab, Storage};
+pub use storage::{Backing, Slab, Storage};
 pub use tokenizer::{Field, Token, Tokenizer};
 
 /// How a stream ended: from [`Parser::finish`] (as [`Step::End`]) and

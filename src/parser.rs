@@ -235,6 +235,7 @@ impl<S: Storage> Parser<S> {
                 needed: id.len(),
             });
         }
+        self.storage.reserve(id.len(), self.limit);
         self.storage.seed_id(id);
         Ok(())
     }
@@ -311,12 +312,7 @@ impl<S: Storage> Parser<S> {
                         self.check(bytes.len(), inline)?;
                         self.storage.push_scratch(bytes);
                     }
-                    Field::Comment => {
-                        let room = self.comment_room(inline);
-                        let take = room.saturating_sub(self.storage.scratch().len());
-                        self.storage
-                            .push_scratch(bytes.get(..take).unwrap_or(bytes));
-                    }
+                    Field::Comment => self.push_comment(bytes, inline),
                 }
                 self.line_open = true;
                 Ok(None)
@@ -407,11 +403,21 @@ impl<S: Storage> Parser<S> {
         if whole {
             return Out::Comment(Some(bytes.get(..room).unwrap_or(bytes)));
         }
-        let take = room.saturating_sub(self.storage.scratch().len());
-        self.storage
-            .push_scratch(bytes.get(..take).unwrap_or(bytes));
+        self.push_comment(bytes, inline);
         self.cleanup = Cleanup::Comment;
         Out::Comment(None)
+    }
+
+    /// Keeps what fits of a comment piece in scratch; the rest is dropped.
+    fn push_comment(&mut self, bytes: &[u8], inline: &Option<&[u8]>) {
+        let take = self
+            .comment_room(inline)
+            .saturating_sub(self.storage.scratch().len())
+            .min(bytes.len());
+        let total = self.held(inline).saturating_add(take);
+        self.storage.reserve(total, self.limit);
+        self.storage
+            .push_scratch(bytes.get(..take).unwrap_or(bytes));
     }
 
     /// How many bytes of a comment may be kept: the comment cap, and what the
@@ -475,6 +481,7 @@ impl<S: Storage> Parser<S> {
     fn check(&mut self, extra: usize, inline: &mut Option<&[u8]>) -> Result<(), Error> {
         let needed = self.held(inline).saturating_add(extra);
         if needed <= self.limit {
+            self.storage.reserve(needed, self.limit);
             return Ok(());
         }
         let error = Error::LimitExceeded {
@@ -517,11 +524,14 @@ impl<S: Storage> Parser<S> {
 
 #[cfg(feature = "alloc")]
 mod decoder {
-    use super::Parser;
-    use crate::{Buffers, Config};
+    use alloc::vec::Vec;
 
-    /// A parser with growable buffers, reused from event to event: after the
-    /// first events it allocates nothing. Default limit 16 MiB per event.
+    use super::Parser;
+    use crate::{Config, Slab};
+
+    /// A parser whose storage is a `Vec` that grows as events need, never past
+    /// the limit (16 MiB by default), and is reused from event to event: once
+    /// it has grown it allocates nothing.
     ///
     /// ```
     /// use ssewire::{Decoder, Step};
@@ -542,15 +552,15 @@ mod decoder {
     /// assert_eq!(events, [(b"hello".to_vec(), vec![]), (b"x".to_vec(), b"7".to_vec())]);
     /// assert_eq!(decoder.last_event_id(), b"7");
     /// ```
-    pub type Decoder = Parser<Buffers>;
+    pub type Decoder = Parser<Slab<Vec<u8>>>;
 
-    impl Default for Parser<Buffers> {
+    impl Default for Parser<Slab<Vec<u8>>> {
         fn default() -> Self {
             Self::new()
         }
     }
 
-    impl Parser<Buffers> {
+    impl Parser<Slab<Vec<u8>>> {
         /// A decoder with the default [`Config`].
         pub fn new() -> Self {
             Self::with_config(Config::new())
@@ -558,7 +568,7 @@ mod decoder {
 
         /// A decoder with `config`.
         pub fn with_config(config: Config) -> Self {
-            Self::from_storage(Buffers::default(), config)
+            Self::from_storage(Slab::new(Vec::new()), config)
         }
     }
 }

@@ -10,16 +10,62 @@
 //! The parser does all limit accounting ([`Storage::retained`]) before it
 //! grows anything, so the methods here never fail.
 
-/// Storage for the event in progress. Sealed: see [`Slab`] (lent bytes, no
-/// allocation) and [`Buffers`](crate::Buffers) (growable, with `alloc`).
+/// Storage for the event in progress. Sealed: it is a [`Slab`] over lent
+/// bytes, an owned array, or (with `alloc`) a growable `Vec`.
 pub trait Storage: sealed::Sealed {}
 
+/// The bytes under a [`Slab`]: `&mut [u8]` and `[u8; N]` have a fixed size;
+/// `Vec<u8>` (with `alloc`) grows on demand, never past the parser's limit.
+pub trait Backing: AsRef<[u8]> + AsMut<[u8]> + sealed::SealedBacking {}
+
+impl Backing for &mut [u8] {}
+impl<const N: usize> Backing for [u8; N] {}
+#[cfg(feature = "alloc")]
+impl Backing for alloc::vec::Vec<u8> {}
+
 pub(crate) mod sealed {
+    /// How a [`Backing`](super::Backing) grows.
+    pub trait SealedBacking {
+        /// The most bytes it can ever hold.
+        fn max_len(&self) -> usize;
+        /// Grows to exactly `len` bytes (more than now, at most `max_len`).
+        fn grow(&mut self, _len: usize) {}
+    }
+
+    impl SealedBacking for &mut [u8] {
+        fn max_len(&self) -> usize {
+            self.len()
+        }
+    }
+
+    impl<const N: usize> SealedBacking for [u8; N] {
+        fn max_len(&self) -> usize {
+            N
+        }
+    }
+
+    #[cfg(feature = "alloc")]
+    impl SealedBacking for alloc::vec::Vec<u8> {
+        fn max_len(&self) -> usize {
+            usize::MAX
+        }
+
+        fn grow(&mut self, len: usize) {
+            // Exactly: what is held never passes the limit.
+            self.reserve_exact(len.saturating_sub(self.len()));
+            self.resize(len, 0);
+        }
+    }
+
     /// The operations the parser needs. Growth is checked by the caller
     /// against [`Sealed::capacity`] through [`Sealed::retained`].
     pub trait Sealed {
         /// Bytes that can ever be retained (`usize::MAX` when growable).
         fn capacity(&self) -> usize;
+        /// Makes room for `total` retained bytes (`total <= limit`, the
+        /// parser's limit): grows a growable backing, geometrically but never
+        /// past `limit`.
+        fn reserve(&mut self, total: usize, limit: usize);
         fn data(&self) -> &[u8];
         fn scratch(&self) -> &[u8];
         fn event_type(&self) -> &[u8];
@@ -51,9 +97,10 @@ pub(crate) mod sealed {
     }
 }
 
-/// Lent storage: the event in progress lives in bytes the caller provides
-/// (`&mut [u8]`, or an array `[u8; N]` owned by the parser). No allocation; the
-/// length of the storage is the limit on what one event retains.
+/// Storage for the event in progress, in one run of bytes: lent (`&mut [u8]`),
+/// an array `[u8; N]` owned by the parser, or a `Vec<u8>` that grows up to the
+/// limit (the [`Decoder`](crate::Decoder)). For fixed backings the length is
+/// the limit on what one event retains.
 ///
 /// Layout: `[data | scratch | free | event type | id buffer | committed id]`.
 /// Data and scratch grow from the front, the rest sits at the back. Setting the
@@ -73,7 +120,7 @@ pub struct Slab<B> {
 
 // Lengths here sum to at most `cap()` (see the trait impl below).
 #[allow(clippy::arithmetic_side_effects)]
-impl<B: AsRef<[u8]> + AsMut<[u8]>> Slab<B> {
+impl<B: Backing> Slab<B> {
     pub(crate) fn new(buf: B) -> Self {
         Self {
             buf,
@@ -119,14 +166,26 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Slab<B> {
     }
 }
 
-impl<B: AsRef<[u8]> + AsMut<[u8]>> Storage for Slab<B> {}
+impl<B: Backing> Storage for Slab<B> {}
 
 // Index arithmetic below works on lengths whose sum the parser keeps at or
 // below `cap()` (it checks `retained() + growth <= capacity()` first).
 #[allow(clippy::arithmetic_side_effects)]
-impl<B: AsRef<[u8]> + AsMut<[u8]>> sealed::Sealed for Slab<B> {
+impl<B: Backing> sealed::Sealed for Slab<B> {
     fn capacity(&self) -> usize {
-        self.cap()
+        self.buf.max_len()
+    }
+
+    fn reserve(&mut self, total: usize, limit: usize) {
+        let cap = self.cap();
+        if total <= cap {
+            return;
+        }
+        let len = cap.saturating_mul(2).max(256).min(limit).max(total);
+        let back = self.back_len();
+        self.buf.grow(len);
+        // The back regions stay at the back.
+        self.move_bytes(cap - back, back, self.cap() - back);
     }
 
     fn data(&self) -> &[u8] {
@@ -255,117 +314,5 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> sealed::Sealed for Slab<B> {
         let to = self.cap() - id.len();
         self.write(to, id);
         self.id = id.len();
-    }
-}
-
-/// Growable storage for the [`Decoder`](crate::Decoder): one `Vec` per buffer,
-/// reused from event to event (no allocation once they have grown).
-#[cfg(feature = "alloc")]
-#[derive(Debug, Default)]
-pub struct Buffers {
-    data: alloc::vec::Vec<u8>,
-    scratch: alloc::vec::Vec<u8>,
-    event_type: alloc::vec::Vec<u8>,
-    id: alloc::vec::Vec<u8>,
-    committed: alloc::vec::Vec<u8>,
-    dirty: bool,
-}
-
-#[cfg(feature = "alloc")]
-impl Storage for Buffers {}
-
-#[cfg(feature = "alloc")]
-#[allow(clippy::arithmetic_side_effects)] // sums of buffer lengths that exist in memory
-impl sealed::Sealed for Buffers {
-    fn capacity(&self) -> usize {
-        usize::MAX
-    }
-
-    fn data(&self) -> &[u8] {
-        &self.data
-    }
-
-    fn scratch(&self) -> &[u8] {
-        &self.scratch
-    }
-
-    fn event_type(&self) -> &[u8] {
-        &self.event_type
-    }
-
-    fn id(&self) -> &[u8] {
-        &self.id
-    }
-
-    fn committed_id(&self) -> &[u8] {
-        if self.dirty {
-            &self.committed
-        } else {
-            &self.id
-        }
-    }
-
-    fn retained(&self) -> usize {
-        let committed = if self.dirty { self.committed.len() } else { 0 };
-        self.data.len() + self.scratch.len() + self.event_type.len() + self.id.len() + committed
-    }
-
-    fn push_data(&mut self, bytes: &[u8]) {
-        self.data.extend_from_slice(bytes);
-    }
-
-    fn push_scratch(&mut self, bytes: &[u8]) {
-        self.scratch.extend_from_slice(bytes);
-    }
-
-    fn clear_scratch(&mut self) {
-        self.scratch.clear();
-    }
-
-    fn clear_event(&mut self) {
-        self.data.clear();
-        self.scratch.clear();
-        self.event_type.clear();
-    }
-
-    fn clear_event_type(&mut self) {
-        self.event_type.clear();
-    }
-
-    fn scratch_to_event_type(&mut self) {
-        core::mem::swap(&mut self.event_type, &mut self.scratch);
-        self.scratch.clear();
-    }
-
-    fn set_event_type(&mut self, bytes: &[u8]) {
-        self.event_type.clear();
-        self.event_type.extend_from_slice(bytes);
-    }
-
-    fn scratch_to_id(&mut self) {
-        if !self.dirty {
-            core::mem::swap(&mut self.committed, &mut self.id);
-            self.dirty = true;
-        }
-        core::mem::swap(&mut self.id, &mut self.scratch);
-        self.scratch.clear();
-    }
-
-    fn commit_id(&mut self) {
-        self.dirty = false;
-    }
-
-    fn revert_id(&mut self) {
-        if self.dirty {
-            core::mem::swap(&mut self.id, &mut self.committed);
-            self.dirty = false;
-        }
-    }
-
-    fn seed_id(&mut self, id: &[u8]) {
-        self.clear_event();
-        self.dirty = false;
-        self.id.clear();
-        self.id.extend_from_slice(id);
     }
 }

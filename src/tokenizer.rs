@@ -238,8 +238,11 @@ impl Tokenizer {
         if self.skip_lf {
             self.skip_lf = false;
             if rest.first() == Some(&LF) {
-                // The LF of a CRLF split across calls: part of the line end
-                // already reported, so not counted as a byte of the next event.
+                // The LF of a CRLF split across calls. Counted as it would be
+                // in one call: with its line, unless that line was blank.
+                if self.since_blank > 0 {
+                    self.since_blank = self.since_blank.saturating_add(1);
+                }
                 return (None, 1);
             }
         }

@@ -63,11 +63,12 @@ fn ev(event: &Event<'_>) -> Ev {
     }
 }
 
-fn end_kind(end: End) -> EndKind {
-    match end {
-        End::Clean => EndKind::Clean,
-        End::Incomplete { .. } => EndKind::Incomplete,
-    }
+/// Records how the stream ended.
+fn record_end(out: &mut Outcome, end: End) {
+    (out.end, out.discarded) = match end {
+        End::Clean => (EndKind::Clean, 0),
+        End::Incomplete { discarded } => (EndKind::Incomplete, discarded),
+    };
 }
 
 /// Runs one layer; panics on an error (streams here never hit a limit).
@@ -111,7 +112,7 @@ pub fn run_parser<S: Storage>(
     loop {
         let step = parser.finish()?;
         if let Step::End(end) = step {
-            out.end = end_kind(end);
+            record_end(&mut out, end);
             break;
         }
         record(&mut out, step);
@@ -126,6 +127,7 @@ pub fn empty_outcome() -> Outcome {
         retries: Vec::new(),
         last_event_id: String::new(),
         end: EndKind::Clean,
+        discarded: 0,
         comments: Vec::new(),
     }
 }
@@ -206,7 +208,7 @@ fn run_tokenizer(input: &[u8], cuts: &[usize], comments: bool) -> Outcome {
         }
         assert!(rest.is_empty(), "NeedInput with input left");
     }
-    out.end = end_kind(tokenizer.finish());
+    record_end(&mut out, tokenizer.finish());
     out.last_event_id = String::from_utf8_lossy(&committed).into_owned();
     out
 }

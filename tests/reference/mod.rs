@@ -31,6 +31,9 @@ pub struct Outcome {
     pub retries: Vec<u64>,
     pub last_event_id: String,
     pub end: EndKind,
+    /// Bytes after the last blank line (or the BOM) when the end is
+    /// incomplete; 0 when clean.
+    pub discarded: u64,
     pub comments: Vec<String>,
 }
 
@@ -51,6 +54,7 @@ pub fn parse_with_id(input: &[u8], seed: &str) -> Outcome {
         retries: Vec::new(),
         last_event_id: seed.to_string(),
         end: EndKind::Clean,
+        discarded: 0,
         comments: Vec::new(),
     };
     let mut data = String::new();
@@ -123,8 +127,34 @@ pub fn parse_with_id(input: &[u8], seed: &str) -> Outcome {
     }
     if in_event || !tail.is_empty() {
         out.end = EndKind::Incomplete;
+        out.discarded = bytes_after_last_blank_line(input);
     }
     out
+}
+
+/// Counts the bytes after the last blank line. Works on bytes: CR and LF never
+/// occur inside a UTF-8 sequence, so lines are the same as in the text.
+fn bytes_after_last_blank_line(input: &[u8]) -> u64 {
+    let mut after_blank = 0;
+    let mut line_start = 0;
+    let mut i = 0;
+    while i < input.len() {
+        if input[i] == b'\r' || input[i] == b'\n' {
+            let blank = i == line_start;
+            i += if input[i] == b'\r' && input.get(i + 1) == Some(&b'\n') {
+                2
+            } else {
+                1
+            };
+            line_start = i;
+            if blank {
+                after_blank = i;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    (input.len() - after_blank) as u64
 }
 
 /// Splits on CRLF, LF and CR; returns the terminated lines and what follows

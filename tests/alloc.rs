@@ -13,22 +13,35 @@ struct Counting;
 thread_local! {
     // Per thread: the test harness allocates on its own threads meanwhile.
     static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+    // Bytes allocated and not freed by this thread, and the peak of that.
+    static LIVE: Cell<isize> = const { Cell::new(0) };
+    static PEAK: Cell<isize> = const { Cell::new(0) };
 }
 
 fn count_one() {
     let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
 }
 
+fn live(delta: isize) {
+    let _ = LIVE.try_with(|live| {
+        live.set(live.get() + delta);
+        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(live.get())));
+    });
+}
+
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         count_one();
+        live(layout.size() as isize);
         System.alloc(layout)
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        live(-(layout.size() as isize));
         System.dealloc(ptr, layout)
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         count_one();
+        live(new_size as isize - layout.size() as isize);
         System.realloc(ptr, layout, new_size)
     }
 }
@@ -120,5 +133,68 @@ fn no_allocation_in_tokenizer_assembler_or_warm_decoder() {
             })
         });
         assert_eq!((count, events), (0, 400), "warm decoder, chunk {chunk}");
+    }
+}
+
+/// The peak of live bytes allocated while `f` runs, above what was live before.
+fn peak_bytes(f: impl FnOnce()) -> isize {
+    let base = LIVE.with(Cell::get);
+    PEAK.with(|peak| peak.set(base));
+    f();
+    PEAK.with(Cell::get) - base
+}
+
+#[test]
+fn memory_held_by_the_decoder_stays_within_its_limit() {
+    use ssewire::{Config, OnLimit};
+    const LIMIT: usize = 64 * 1024;
+    let config = Config::new()
+        .max_event_bytes(LIMIT)
+        .on_limit(OnLimit::SkipEvent);
+    // Shapes that grow naive buffers: an endless line, endless data lines, a
+    // long id then long event types, huge comments and unknown fields.
+    let mut input = Vec::new();
+    input.extend(b"data: ");
+    input.extend(std::iter::repeat(b'x').take(4 * LIMIT));
+    input.extend(b"\n\n");
+    for _ in 0..4 * LIMIT / 16 {
+        input.extend(b"data: 0123456789\n");
+    }
+    input.extend(b"\n");
+    input.extend(b"id: ");
+    input.extend(std::iter::repeat(b'i').take(LIMIT / 2));
+    input.extend(b"\n");
+    for _ in 0..8 {
+        input.extend(b"event: ");
+        input.extend(std::iter::repeat(b'e').take(LIMIT / 3));
+        input.extend(b"\n");
+    }
+    input.extend(b"data: end\n\n: ");
+    input.extend(std::iter::repeat(b'c').take(4 * LIMIT));
+    input.extend(b"\nunknown: ");
+    input.extend(std::iter::repeat(b'u').take(4 * LIMIT));
+    input.extend(b"\ndata: last\n\n");
+
+    for chunk in [input.len(), 4096, 61] {
+        for comments in [false, true] {
+            let mut events = 0;
+            let peak = peak_bytes(|| {
+                let mut decoder = Decoder::with_config(config.comments(comments));
+                events = drive(&input, chunk, |rest| {
+                    let (step, used) = decoder.feed(rest);
+                    (
+                        matches!(step, Ok(Step::Event(_))),
+                        matches!(step, Ok(Step::NeedInput)),
+                        used,
+                    )
+                });
+            });
+            assert!(
+                peak as usize <= LIMIT,
+                "held {peak} bytes, limit {LIMIT}, chunk {chunk}"
+            );
+            // The long-id event and the last one; the oversized ones dropped.
+            assert_eq!(events, 2, "chunk {chunk}");
+        }
     }
 }

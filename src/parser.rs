@@ -162,6 +162,15 @@ impl<S: Storage> Parser<S> {
     ///
     /// An error drops the event in progress; [`OnLimit`] says what follows.
     pub fn feed<'r>(&'r mut self, input: &'r [u8]) -> (Result<Step<'r>, Error>, usize) {
+        // Tiny chunks inside a long `data` value: no tokens, no loop.
+        if self.cleanup == Cleanup::Nothing
+            && self.mode == Mode::Normal
+            && self.tokenizer.take_tiny_data_piece(input)
+        {
+            let result = self.data(input, &mut None);
+            self.line_open = true;
+            return (result.map(|()| Step::NeedInput), input.len());
+        }
         let (out, used) = self.advance(input);
         (out.map(|out| self.materialize(out)), used)
     }
@@ -287,7 +296,11 @@ impl<S: Storage> Parser<S> {
                 }
                 continue;
             }
+            let used_up = pos >= input.len() && matches!(token, Token::Partial { .. });
             match self.on_token(token, &mut inline) {
+                // A piece of a long value used up the input (the usual case
+                // for small chunks): no need to ask the tokenizer again.
+                Ok(None) if used_up => return (Ok(Out::NeedInput), pos),
                 Ok(None) => {}
                 Ok(Some(out)) => return (Ok(out), pos),
                 Err(error) => return (Err(error), pos),
@@ -378,6 +391,7 @@ impl<S: Storage> Parser<S> {
     }
 
     /// Appends (part of) a `data` value to the data buffer in storage.
+    #[inline]
     fn data(&mut self, bytes: &[u8], inline: &mut Option<&[u8]>) -> Result<(), Error> {
         // Spec: "Append the field value to the data buffer, then append a
         // single U+000A LINE FEED". The LF goes in before the next line instead,

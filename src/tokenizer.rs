@@ -228,6 +228,25 @@ impl Tokenizer {
         *self = Self::new().with_comments(self.comments);
     }
 
+    /// The parser's fast path for tiny chunks (a stream read a byte or a few
+    /// at a time): when the tokenizer is inside a `data` value and `input`
+    /// (non-empty, at most [`TINY`] bytes) holds no line end, all of it is value
+    /// bytes. Consumes it and returns `true`, exactly as if `feed` had returned
+    /// it as one [`Token::Partial`]; otherwise changes nothing.
+    #[inline]
+    pub(crate) fn take_tiny_data_piece(&mut self, input: &[u8]) -> bool {
+        if input.is_empty()
+            || input.len() > TINY
+            || self.state != State::Value(Field::Data)
+            || input.iter().any(|&b| b == CR || b == LF)
+        {
+            return false;
+        }
+        self.partial = true;
+        self.since_blank = self.since_blank.saturating_add(input.len() as u64);
+        true
+    }
+
     /// Whether the tokenizer is inside a line (some of it consumed, its end not).
     pub fn is_mid_line(&self) -> bool {
         !matches!(self.state, State::Bom(0) | State::LineStart)
@@ -321,7 +340,22 @@ impl Tokenizer {
                 for (prefix, name) in known {
                     if rest.starts_with(prefix) {
                         self.resolve(name, true);
-                        return (None, prefix.len());
+                        let State::ValueStart(field) = self.state else {
+                            return (None, prefix.len());
+                        };
+                        // Straight on to the value while it is in this input.
+                        let after = rest.get(prefix.len()..).unwrap_or(&[]);
+                        if after.is_empty() {
+                            return (None, prefix.len());
+                        }
+                        let space = self.value_start(field, after);
+                        let value = after.get(space..).unwrap_or(&[]);
+                        let used = prefix.len().saturating_add(space);
+                        if value.is_empty() {
+                            return (None, used);
+                        }
+                        let (token, more) = self.value(field, value);
+                        return (token, used.saturating_add(more));
                     }
                 }
                 self.name_len = 0;
@@ -404,7 +438,7 @@ impl Tokenizer {
     }
 
     fn value<'a>(&mut self, field: Field, rest: &'a [u8]) -> (Option<Token<'a>>, usize) {
-        let found = memchr::memchr2(CR, LF, rest);
+        let found = find_line_end(rest);
         let bytes = rest.get(..found.unwrap_or(rest.len())).unwrap_or(&[]);
         if field == Field::Id && memchr::memchr(0, bytes).is_some() {
             // Spec: "If the field value does not contain U+0000 NULL, then set
@@ -475,7 +509,7 @@ impl Tokenizer {
         rest: &'a [u8],
         token: Option<Token<'a>>,
     ) -> (Option<Token<'a>>, usize) {
-        match memchr::memchr2(CR, LF, rest) {
+        match find_line_end(rest) {
             Some(end) => (token, self.line_end(rest, end)),
             None => (None, rest.len()),
         }
@@ -497,5 +531,19 @@ impl Tokenizer {
                 after
             }
         }
+    }
+}
+
+/// Inputs this short are scanned byte by byte: cheaper than `memchr2`'s
+/// dispatch.
+pub(crate) const TINY: usize = 8;
+
+/// The first CR or LF.
+#[inline]
+fn find_line_end(bytes: &[u8]) -> Option<usize> {
+    if bytes.len() <= TINY {
+        bytes.iter().position(|&b| b == CR || b == LF)
+    } else {
+        memchr::memchr2(CR, LF, bytes)
     }
 }

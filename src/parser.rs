@@ -161,6 +161,7 @@ impl<S: Storage> Parser<S> {
     /// UTF-8 character); an empty chunk is not the end of the stream.
     ///
     /// An error drops the event in progress; [`OnLimit`] says what follows.
+    #[must_use = "the count says how much of the input was consumed"]
     pub fn feed<'r>(&'r mut self, input: &'r [u8]) -> (Result<Step<'r>, Error>, usize) {
         // Tiny chunks inside a long `data` value: no tokens, no loop.
         if self.cleanup == Cleanup::Nothing
@@ -185,6 +186,7 @@ impl<S: Storage> Parser<S> {
     ///
     /// Afterwards the parser is ready for a new stream, as after
     /// [`reset`](Self::reset).
+    #[must_use = "call until it returns Step::End"]
     pub fn finish(&mut self) -> Result<Step<'_>, Error> {
         self.run_cleanup();
         let stopped = matches!(self.mode, Mode::Stopped(_));

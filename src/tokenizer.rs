@@ -188,6 +188,7 @@ impl Tokenizer {
     /// An empty `input` is not the end of the stream: it returns
     /// [`Token::NeedInput`] and changes nothing. Call [`finish`](Self::finish)
     /// when the stream ends.
+    #[must_use = "the count says how much of the input was consumed"]
     pub fn feed<'a>(&mut self, input: &'a [u8]) -> (Token<'a>, usize) {
         let mut pos = 0;
         while let Some(rest) = input.get(pos..).filter(|rest| !rest.is_empty()) {
@@ -204,6 +205,7 @@ impl Tokenizer {
     /// middle of one, and gets ready for a new stream (as [`reset`](Self::reset)).
     ///
     /// The spec discards an incomplete line and an event without its blank line.
+    #[must_use = "says whether the stream ended mid-event"]
     pub fn finish(&mut self) -> End {
         let end = self.end_status();
         self.reset();

@@ -288,6 +288,21 @@ impl<S: Storage> Parser<S> {
         let mut pos = 0usize;
         let mut inline: Option<&'i [u8]> = None;
         loop {
+            if !self.has_data && self.mode == Mode::Normal {
+                // Fast path: a whole one-line event in the input (LLM tokens).
+                let rest = input.get(pos..).unwrap_or(&[]);
+                let room = self.limit.saturating_sub(self.storage.retained());
+                if let Some((value, used)) = self.tokenizer.data_event(rest, room) {
+                    pos = pos.saturating_add(used);
+                    self.has_data = true;
+                    inline = Some(value);
+                    return (
+                        self.dispatch(&mut inline)
+                            .map(|out| out.unwrap_or(Out::NeedInput)),
+                        pos,
+                    );
+                }
+            }
             let (token, used) = self.tokenizer.feed(input.get(pos..).unwrap_or(&[]));
             pos = pos.saturating_add(used);
             if self.mode == Mode::Skipping {

@@ -230,6 +230,56 @@ impl Tokenizer {
         *self = Self::new().with_comments(self.comments);
     }
 
+    /// The parser's fast path for the commonest event: at a line start, a
+    /// `data` line whose value (at most `max_len` bytes) and line end are in
+    /// `rest`, followed by a blank line also in `rest`. Consumes both lines and
+    /// returns the value and the bytes used, leaving the tokenizer exactly as
+    /// `feed` would after its `End` and `BlankLine` tokens; otherwise changes
+    /// nothing and returns `None`.
+    #[inline]
+    pub(crate) fn data_event<'a>(
+        &mut self,
+        rest: &'a [u8],
+        max_len: usize,
+    ) -> Option<(&'a [u8], usize)> {
+        if self.state != State::LineStart || self.skip_lf {
+            return None;
+        }
+        let start = if rest.starts_with(b"data: ") {
+            6
+        } else if rest.starts_with(b"data:") {
+            5
+        } else {
+            return None;
+        };
+        let tail = rest.get(start..)?;
+        let end = find_line_end(tail)?;
+        let value = tail.get(..end)?;
+        if value.len() > max_len {
+            return None;
+        }
+        // The data line's end, then the blank line: CR LF, LF or CR each,
+        // all in this input (a CR last in the input may still get its LF).
+        let after = tail.get(end..)?;
+        let first = match after {
+            [CR, LF, ..] => 2,
+            [CR, _, ..] | [LF, ..] => 1,
+            _ => return None,
+        };
+        let blank = match after.get(first..)? {
+            [CR, LF, ..] => 2,
+            [CR] => {
+                self.skip_lf = true;
+                1
+            }
+            [CR, ..] | [LF, ..] => 1,
+            _ => return None,
+        };
+        self.since_blank = 0;
+        self.in_event = false;
+        Some((value, start + end + first + blank))
+    }
+
     /// The parser's fast path for tiny chunks (a stream read a byte or a few
     /// at a time): when the tokenizer is inside a `data` value and `input`
     /// (non-empty, at most [`TINY`] bytes) holds no line end, all of it is value

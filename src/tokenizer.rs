@@ -277,7 +277,8 @@ impl Tokenizer {
         };
         self.since_blank = 0;
         self.in_event = false;
-        Some((value, start + end + first + blank))
+        let used = start.saturating_add(end).saturating_add(first).saturating_add(blank);
+        Some((value, used))
     }
 
     /// The parser's fast path for tiny chunks (a stream read a byte or a few

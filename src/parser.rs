@@ -288,19 +288,37 @@ impl<S: Storage> Parser<S> {
         let mut pos = 0usize;
         let mut inline: Option<&'i [u8]> = None;
         loop {
-            if !self.has_data && self.mode == Mode::Normal {
-                // Fast path: a whole one-line event in the input (LLM tokens).
+            if self.mode == Mode::Normal {
+                // Fast paths for whole `data` lines in the input, without tokens.
                 let rest = input.get(pos..).unwrap_or(&[]);
-                let room = self.limit.saturating_sub(self.storage.retained());
-                if let Some((value, used)) = self.tokenizer.data_event(rest, room) {
+                let room = self.limit.saturating_sub(self.held(&inline));
+                if !self.has_data {
+                    // A whole one-line event (LLM tokens): handed out borrowed.
+                    if let Some((value, used)) = self.tokenizer.data_event(rest, room) {
+                        pos = pos.saturating_add(used);
+                        self.has_data = true;
+                        inline = Some(value);
+                        let out = self.dispatch(&mut inline);
+                        return (out.map(|out| out.unwrap_or(Out::NeedInput)), pos);
+                    }
+                }
+                if let Some((value, used, whole)) = self.tokenizer.data_line(rest, room) {
                     pos = pos.saturating_add(used);
-                    self.has_data = true;
-                    inline = Some(value);
-                    return (
-                        self.dispatch(&mut inline)
-                            .map(|out| out.unwrap_or(Out::NeedInput)),
-                        pos,
-                    );
+                    let result = if whole {
+                        self.data_line(value, &mut inline)
+                    } else {
+                        // Cut by the end of the input: as a `Partial` token
+                        // (the separator depends on `line_open` before it).
+                        self.spill(&mut inline);
+                        let result = self.data(value, &mut inline);
+                        self.line_open = true;
+                        result
+                    };
+                    match result {
+                        Ok(()) if whole => continue,
+                        Ok(()) => return (Ok(Out::NeedInput), pos),
+                        Err(error) => return (Err(error), pos),
+                    }
                 }
             }
             let (token, used) = self.tokenizer.feed(input.get(pos..).unwrap_or(&[]));
@@ -353,16 +371,13 @@ impl<S: Storage> Parser<S> {
                 whole,
             } => {
                 let out = match field {
+                    Field::Data if whole => {
+                        self.data_line(bytes, inline)?;
+                        None
+                    }
                     Field::Data => {
-                        if whole && !self.has_data {
-                            // The fast path: maybe the whole event is in the input.
-                            self.check(bytes.len(), inline)?;
-                            *inline = Some(bytes);
-                            self.has_data = true;
-                        } else {
-                            self.spill(inline);
-                            self.data(bytes, inline)?;
-                        }
+                        self.spill(inline);
+                        self.data(bytes, inline)?;
                         None
                     }
                     Field::Event => {
@@ -407,6 +422,25 @@ impl<S: Storage> Parser<S> {
         }
     }
 
+    /// A whole `data` line from the input. The first of an event is held as a
+    /// slice of the input (maybe the whole event is there); later ones go to
+    /// storage.
+    #[inline]
+    fn data_line<'i>(
+        &mut self,
+        value: &'i [u8],
+        inline: &mut Option<&'i [u8]>,
+    ) -> Result<(), Error> {
+        if self.has_data {
+            self.spill(inline);
+            return self.data(value, inline);
+        }
+        self.check(value.len(), inline)?;
+        *inline = Some(value);
+        self.has_data = true;
+        Ok(())
+    }
+
     /// Appends (part of) a `data` value to the data buffer in storage.
     #[inline]
     fn data(&mut self, bytes: &[u8], inline: &mut Option<&[u8]>) -> Result<(), Error> {
@@ -415,10 +449,7 @@ impl<S: Storage> Parser<S> {
         // which is the same as removing the last one at dispatch (step 3).
         let separator = !self.line_open && self.has_data;
         self.check(usize::from(separator).saturating_add(bytes.len()), inline)?;
-        if separator {
-            self.storage.push_data(b"\n");
-        }
-        self.storage.push_data(bytes);
+        self.storage.push_data(separator, bytes);
         self.has_data = true;
         Ok(())
     }
@@ -496,7 +527,7 @@ impl<S: Storage> Parser<S> {
     /// stored or the input goes away.
     fn spill(&mut self, inline: &mut Option<&[u8]>) {
         if let Some(bytes) = inline.take() {
-            self.storage.push_data(bytes);
+            self.storage.push_data(false, bytes);
         }
     }
 

@@ -75,8 +75,9 @@ pub(crate) mod sealed {
         fn committed_id(&self) -> &[u8];
         /// Bytes held now, all buffers together.
         fn retained(&self) -> usize;
-        /// Requires an empty scratch.
-        fn push_data(&mut self, bytes: &[u8]);
+        /// Appends an LF first if `separator`, then `bytes`. Requires an empty
+        /// scratch.
+        fn push_data(&mut self, separator: bool, bytes: &[u8]);
         fn push_scratch(&mut self, bytes: &[u8]);
         fn clear_scratch(&mut self);
         /// Clears data, event type and scratch.
@@ -216,8 +217,14 @@ impl<B: Backing> sealed::Sealed for Slab<B> {
         self.data + self.scratch + self.back_len()
     }
 
-    fn push_data(&mut self, bytes: &[u8]) {
+    fn push_data(&mut self, separator: bool, bytes: &[u8]) {
         debug_assert_eq!(self.scratch, 0);
+        if separator {
+            if let Some(byte) = self.buf.as_mut().get_mut(self.data) {
+                *byte = b'\n';
+            }
+            self.data += 1;
+        }
         self.write(self.data, bytes);
         self.data += bytes.len();
     }

@@ -163,15 +163,6 @@ impl<S: Storage> Parser<S> {
     /// An error drops the event in progress; [`OnLimit`] says what follows.
     #[must_use = "the count says how much of the input was consumed"]
     pub fn feed<'r>(&'r mut self, input: &'r [u8]) -> (Result<Step<'r>, Error>, usize) {
-        // Tiny chunks inside a long `data` value: no tokens, no loop.
-        if self.cleanup == Cleanup::Nothing
-            && self.mode == Mode::Normal
-            && self.tokenizer.take_tiny_data_piece(input)
-        {
-            let result = self.data(input, &mut None);
-            self.line_open = true;
-            return (result.map(|()| Step::NeedInput), input.len());
-        }
         let (out, used) = self.advance(input);
         (out.map(|out| self.materialize(out)), used)
     }
@@ -280,6 +271,7 @@ impl<S: Storage> Parser<S> {
     }
 
     /// Runs the tokenizer until there is something for the caller.
+    #[allow(clippy::arithmetic_side_effects)] // `pos` stays within `input`
     fn advance<'i>(&mut self, input: &'i [u8]) -> (Result<Out<'i>, Error>, usize) {
         self.run_cleanup();
         if let Mode::Stopped(error) = self.mode {
@@ -289,13 +281,32 @@ impl<S: Storage> Parser<S> {
         let mut inline: Option<&'i [u8]> = None;
         loop {
             if self.mode == Mode::Normal {
-                // Fast paths for whole `data` lines in the input, without tokens.
+                // Fast paths for `data` lines, without tokens.
                 let rest = input.get(pos..).unwrap_or(&[]);
+                if let Some((bytes, used, ended)) = self.tokenizer.data_value(rest) {
+                    // Inside a `data` value: its next piece, or its end.
+                    pos += used;
+                    let result = if ended == Some(true) {
+                        self.data_line(bytes, &mut inline)
+                    } else {
+                        self.spill(&mut inline);
+                        self.data(bytes, &mut inline)
+                    };
+                    if let Err(error) = result {
+                        return (Err(error), pos);
+                    }
+                    self.line_open = ended.is_none();
+                    if ended.is_none() {
+                        // The piece used up the input.
+                        return (Ok(Out::NeedInput), pos);
+                    }
+                    continue;
+                }
                 let room = self.limit.saturating_sub(self.held(&inline));
                 if !self.has_data {
                     // A whole one-line event (LLM tokens): handed out borrowed.
                     if let Some((value, used)) = self.tokenizer.data_event(rest, room) {
-                        pos = pos.saturating_add(used);
+                        pos += used;
                         self.has_data = true;
                         inline = Some(value);
                         let out = self.dispatch(&mut inline);
@@ -303,7 +314,7 @@ impl<S: Storage> Parser<S> {
                     }
                 }
                 if let Some((value, used, whole)) = self.tokenizer.data_line(rest, room) {
-                    pos = pos.saturating_add(used);
+                    pos += used;
                     let result = if whole {
                         self.data_line(value, &mut inline)
                     } else {
@@ -322,7 +333,7 @@ impl<S: Storage> Parser<S> {
                 }
             }
             let (token, used) = self.tokenizer.feed(input.get(pos..).unwrap_or(&[]));
-            pos = pos.saturating_add(used);
+            pos += used;
             if self.mode == Mode::Skipping {
                 match token {
                     Token::BlankLine => self.mode = Mode::Normal,
@@ -494,6 +505,7 @@ impl<S: Storage> Parser<S> {
     }
 
     /// Spec: "dispatch the event".
+    #[inline]
     fn dispatch<'i>(&mut self, inline: &mut Option<&'i [u8]>) -> Result<Option<Out<'i>>, Error> {
         // Step 1, even when no event follows.
         self.storage.commit_id();

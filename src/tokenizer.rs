@@ -189,11 +189,12 @@ impl Tokenizer {
     /// [`Token::NeedInput`] and changes nothing. Call [`finish`](Self::finish)
     /// when the stream ends.
     #[must_use = "the count says how much of the input was consumed"]
+    #[allow(clippy::arithmetic_side_effects)] // `pos` stays within `input`
     pub fn feed<'a>(&mut self, input: &'a [u8]) -> (Token<'a>, usize) {
         let mut pos = 0;
         while let Some(rest) = input.get(pos..).filter(|rest| !rest.is_empty()) {
             let (token, used) = self.step(rest);
-            pos = pos.saturating_add(used);
+            pos += used;
             if let Some(token) = token {
                 return (token, pos);
             }
@@ -234,6 +235,7 @@ impl Tokenizer {
     /// in `rest`, the value at most `max_len` bytes: the value, its end in
     /// `rest` and whether its line end is there too.
     #[inline]
+    #[allow(clippy::arithmetic_side_effects)] // offsets within `rest`
     fn data_line_at<'a>(&self, rest: &'a [u8], max_len: usize) -> Option<(&'a [u8], usize, bool)> {
         if self.state != State::LineStart || self.skip_lf {
             return None;
@@ -252,7 +254,7 @@ impl Tokenizer {
             None => (tail.len(), false),
         };
         let value = tail.get(..end)?;
-        (value.len() <= max_len).then_some((value, start.saturating_add(end), whole))
+        (value.len() <= max_len).then_some((value, start + end, whole))
     }
 
     /// The parser's fast path for the lines of multi-line events: a `data`
@@ -275,7 +277,7 @@ impl Tokenizer {
             end
         };
         self.in_event = true;
-        self.since_blank = self.since_blank.saturating_add(used as u64);
+        self.since_blank = self.since_blank.wrapping_add(used as u64);
         Some((value, used, whole))
     }
 
@@ -285,6 +287,7 @@ impl Tokenizer {
     /// used, leaving the tokenizer exactly as `feed` would after its `End` and
     /// `BlankLine` tokens; otherwise changes nothing and returns `None`.
     #[inline]
+    #[allow(clippy::arithmetic_side_effects)] // offsets within `rest`
     pub(crate) fn data_event<'a>(
         &mut self,
         rest: &'a [u8],
@@ -310,26 +313,36 @@ impl Tokenizer {
         };
         self.since_blank = 0;
         self.in_event = false;
-        Some((value, end.saturating_add(first).saturating_add(blank)))
+        Some((value, end + first + blank))
     }
 
-    /// The parser's fast path for tiny chunks (a stream read a byte or a few
-    /// at a time): when the tokenizer is inside a `data` value and `input`
-    /// (non-empty, at most [`TINY`] bytes) holds no line end, all of it is value
-    /// bytes. Consumes it and returns `true`, exactly as if `feed` had returned
-    /// it as one [`Token::Partial`]; otherwise changes nothing.
+    /// The parser's fast path inside a long `data` value (the `big` shape,
+    /// and any stream read in small chunks): the value bytes at the front of
+    /// `input` (non-empty), the bytes used, and whether the line ended there
+    /// (then also `true` when the value started in this input: `whole`).
+    /// Leaves the tokenizer exactly as `feed` would after the `Partial` or
+    /// `End` token; outside a `data` value changes nothing and returns `None`.
     #[inline]
-    pub(crate) fn take_tiny_data_piece(&mut self, input: &[u8]) -> bool {
-        if input.is_empty()
-            || input.len() > TINY
-            || self.state != State::Value(Field::Data)
-            || input.iter().any(|&b| b == CR || b == LF)
-        {
-            return false;
+    pub(crate) fn data_value<'a>(
+        &mut self,
+        input: &'a [u8],
+    ) -> Option<(&'a [u8], usize, Option<bool>)> {
+        if self.state != State::Value(Field::Data) || input.is_empty() {
+            return None;
         }
-        self.partial = true;
-        self.since_blank = self.since_blank.saturating_add(input.len() as u64);
-        true
+        Some(match find_line_end(input) {
+            Some(end) => {
+                let whole = !self.partial;
+                let used = self.line_end(input, end);
+                self.since_blank = self.since_blank.wrapping_add(used as u64);
+                (input.get(..end).unwrap_or(input), used, Some(whole))
+            }
+            None => {
+                self.partial = true;
+                self.since_blank = self.since_blank.wrapping_add(input.len() as u64);
+                (input, input.len(), None)
+            }
+        })
     }
 
     /// Whether the tokenizer is inside a line (some of it consumed, its end not).
@@ -345,7 +358,7 @@ impl Tokenizer {
                 // The LF of a CRLF split across calls. Counted as it would be
                 // in one call: with its line, unless that line was blank.
                 if self.since_blank > 0 {
-                    self.since_blank = self.since_blank.saturating_add(1);
+                    self.since_blank = self.since_blank.wrapping_add(1);
                 }
                 return (None, 1);
             }
@@ -363,7 +376,7 @@ impl Tokenizer {
             State::IgnoredId => self.skip_line(rest, Some(Token::IgnoredId)),
             State::Skip => self.skip_line(rest, None),
         };
-        self.since_blank = self.since_blank.saturating_add(used as u64);
+        self.since_blank = self.since_blank.wrapping_add(used as u64);
         if token == Some(Token::BlankLine) {
             self.since_blank = 0;
             self.in_event = false;
@@ -382,7 +395,7 @@ impl Tokenizer {
                     self.since_blank = 0;
                     self.state = State::LineStart;
                 } else {
-                    self.since_blank = self.since_blank.saturating_add(1);
+                    self.since_blank = self.since_blank.wrapping_add(1);
                     self.state = State::Bom(seen.saturating_add(1));
                 }
                 (None, 1)
@@ -400,6 +413,7 @@ impl Tokenizer {
         }
     }
 
+    #[allow(clippy::arithmetic_side_effects)] // offsets within `rest`
     fn line_start<'a>(&mut self, rest: &'a [u8]) -> (Option<Token<'a>>, usize) {
         let Some(&first) = rest.first() else {
             return (None, 0);
@@ -435,12 +449,12 @@ impl Tokenizer {
                         }
                         let space = self.value_start(field, after);
                         let value = after.get(space..).unwrap_or(&[]);
-                        let used = prefix.len().saturating_add(space);
+                        let used = prefix.len() + space;
                         if value.is_empty() {
                             return (None, used);
                         }
                         let (token, more) = self.value(field, value);
-                        return (token, used.saturating_add(more));
+                        return (token, used + more);
                     }
                 }
                 self.name_len = 0;
@@ -602,14 +616,15 @@ impl Tokenizer {
 
     /// The line ends at `rest[at]` (a CR or an LF): returns the bytes used up to
     /// and including the line end. A CR swallows one LF, now or in the next call.
+    #[allow(clippy::arithmetic_side_effects)] // `at` is an index into `rest`
     fn line_end(&mut self, rest: &[u8], at: usize) -> usize {
         self.state = State::LineStart;
-        let after = at.saturating_add(1);
+        let after = at + 1;
         if rest.get(at) != Some(&CR) {
             return after;
         }
         match rest.get(after) {
-            Some(&LF) => after.saturating_add(1),
+            Some(&LF) => after + 1,
             Some(_) => after,
             None => {
                 self.skip_lf = true;
@@ -618,10 +633,6 @@ impl Tokenizer {
         }
     }
 }
-
-/// Inputs this short are scanned byte by byte: cheaper than `memchr2`'s
-/// dispatch.
-pub(crate) const TINY: usize = 8;
 
 /// The first CR or LF. Lines are often short (`data: x`, `: ping`, `id: 7`),
 /// and `memchr2` has a fixed cost per call, so the first 8 bytes are tested as
@@ -637,7 +648,7 @@ fn find_line_end(bytes: &[u8]) -> Option<usize> {
         // The lowest flagged byte is always a real match (see `has_byte`).
         return Some((found.trailing_zeros() / 8) as usize);
     }
-    memchr::memchr2(CR, LF, tail).map(|i| i.saturating_add(8))
+    memchr::memchr2(CR, LF, tail).map(|i| i.wrapping_add(8))
 }
 
 /// Sets the high bit of each byte of `word` equal to `byte` ("has zero byte"

@@ -1,0 +1,241 @@
+//! Prints the comparison tables from criterion's results and the verification note.
+//!
+//! `cargo run --release --bin report` after `cargo bench`. For each corpus: throughput
+//! in MiB/s (input bytes / median time) of every runner per chunking, the ratios of
+//! each ssewire layer to the fastest verified peer and to the whole-input memchr2 scan,
+//! and for `tiny` and `heartbeat` millions of events per second as well. A runner that
+//! failed verification shows its status (WRONG, PANIC, SLOW) instead of a number, even
+//! if an older run left a timing behind.
+
+use serde_json::Value;
+use ssewire_compare::corpus::{CHUNKINGS, KINDS};
+use ssewire_compare::note::Note;
+use ssewire_compare::{criterion_dir, runners};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+const BASELINES: [&str; 2] = ["memchr2", "memchr2-per-chunk"];
+
+/// Median seconds per iteration, keyed by (group, function).
+type Timings = BTreeMap<(String, String), f64>;
+
+fn main() {
+    let dir = criterion_dir();
+    let timings = read_timings(&dir);
+    let note = Note::load(&dir.join("verification.tsv"));
+    if timings.is_empty() {
+        eprintln!(
+            "no criterion results under {}: run `cargo bench` first",
+            dir.display()
+        );
+        std::process::exit(1);
+    }
+    let names: Vec<&str> = runners::all().iter().map(|r| r.name).collect();
+    let ours: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| n.starts_with("ssewire"))
+        .collect();
+    let rows: Vec<&str> = BASELINES
+        .iter()
+        .copied()
+        .chain(names.iter().copied())
+        .collect();
+    let report = Report {
+        timings: &timings,
+        note: &note,
+    };
+
+    println!(
+        "Throughput in MiB/s (input bytes / median time per run). Criterion results: {}\n",
+        dir.display()
+    );
+    for kind in KINDS {
+        let corpus = kind.name();
+        let groups: Vec<String> = CHUNKINGS
+            .iter()
+            .map(|c| format!("{corpus}/{}", c.name))
+            .collect();
+        if !groups.iter().any(|g| report.has_group(g)) {
+            continue;
+        }
+        println!("### {corpus}\n");
+        print_header(&groups);
+        for &runner in &rows {
+            let cells: Vec<String> = groups
+                .iter()
+                .map(|g| report.cell(g, runner, Unit::MiBs))
+                .collect();
+            if cells.iter().any(|c| c != "-") {
+                println!("| {runner} | {} |", cells.join(" | "));
+            }
+        }
+        for &layer in &ours {
+            let to_peer: Vec<String> = groups
+                .iter()
+                .map(|g| report.ratio_to_best_peer(g, layer, &names))
+                .collect();
+            let to_scan: Vec<String> = groups
+                .iter()
+                .map(|g| report.ratio(g, layer, "memchr2"))
+                .collect();
+            println!("| {layer} / fastest peer | {} |", to_peer.join(" | "));
+            println!("| {layer} / memchr2 | {} |", to_scan.join(" | "));
+        }
+        println!();
+        if corpus == "tiny" || corpus == "heartbeat" {
+            println!("{corpus}, millions of events per second:\n");
+            print_header(&groups);
+            for &runner in names.iter() {
+                let cells: Vec<String> = groups
+                    .iter()
+                    .map(|g| report.cell(g, runner, Unit::MEvents))
+                    .collect();
+                if cells.iter().any(|c| c != "-") {
+                    println!("| {runner} | {} |", cells.join(" | "));
+                }
+            }
+            println!();
+        }
+        print_failures(&note, &groups);
+    }
+}
+
+fn print_header(groups: &[String]) {
+    let chunkings: Vec<&str> = groups
+        .iter()
+        .map(|g| g.split('/').nth(1).unwrap_or(g))
+        .collect();
+    println!("| runner | {} |", chunkings.join(" | "));
+    println!("|---|{}", "---:|".repeat(chunkings.len()));
+}
+
+fn print_failures(note: &Note, groups: &[String]) {
+    let mut any = false;
+    for ((group, runner), entry) in &note.verdicts {
+        if groups.contains(group) && entry.status != "ok" {
+            if !any {
+                println!("Not timed:\n");
+                any = true;
+            }
+            println!("- {group} {runner}: {} {}", entry.status, entry.detail);
+        }
+    }
+    if any {
+        println!();
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Unit {
+    MiBs,
+    MEvents,
+}
+
+struct Report<'a> {
+    timings: &'a Timings,
+    note: &'a Note,
+}
+
+impl Report<'_> {
+    fn has_group(&self, group: &str) -> bool {
+        self.timings.keys().any(|(g, _)| g == group)
+    }
+
+    /// Seconds per run, if timed and (for parsers) verified in the latest run.
+    fn secs(&self, group: &str, runner: &str) -> Option<f64> {
+        let key = (group.to_string(), runner.to_string());
+        if !BASELINES.contains(&runner) {
+            match self.note.verdicts.get(&key) {
+                Some(entry) if entry.status == "ok" => {}
+                _ => return None,
+            }
+        }
+        self.timings.get(&key).copied()
+    }
+
+    fn mib_per_sec(&self, group: &str, runner: &str) -> Option<f64> {
+        let bytes = self.note.groups.get(group)?.bytes as f64;
+        Some(bytes / (1 << 20) as f64 / self.secs(group, runner)?)
+    }
+
+    fn cell(&self, group: &str, runner: &str, unit: Unit) -> String {
+        let value = match unit {
+            Unit::MiBs => self.mib_per_sec(group, runner),
+            Unit::MEvents => self
+                .note
+                .groups
+                .get(group)
+                .and_then(|info| Some(info.events as f64 / 1e6 / self.secs(group, runner)?)),
+        };
+        match value {
+            Some(v) if v >= 100.0 => format!("{v:.0}"),
+            Some(v) if v >= 10.0 => format!("{v:.1}"),
+            Some(v) => format!("{v:.2}"),
+            None => match self
+                .note
+                .verdicts
+                .get(&(group.to_string(), runner.to_string()))
+            {
+                Some(entry) if entry.status != "ok" => entry.status.clone(),
+                _ => "-".to_string(),
+            },
+        }
+    }
+
+    fn ratio(&self, group: &str, runner: &str, other: &str) -> String {
+        match (
+            self.mib_per_sec(group, runner),
+            self.mib_per_sec(group, other),
+        ) {
+            (Some(a), Some(b)) => format!("{:.2}x", a / b),
+            _ => "-".to_string(),
+        }
+    }
+
+    fn ratio_to_best_peer(&self, group: &str, runner: &str, names: &[&str]) -> String {
+        let best = names
+            .iter()
+            .filter(|n| !n.starts_with("ssewire"))
+            .filter_map(|n| Some((*n, self.mib_per_sec(group, n)?)))
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        match (self.mib_per_sec(group, runner), best) {
+            (Some(ours), Some((name, theirs))) => format!("{:.2}x ({name})", ours / theirs),
+            _ => "-".to_string(),
+        }
+    }
+}
+
+/// Reads `<dir>/<group>/<function>/new/{benchmark,estimates}.json`.
+fn read_timings(dir: &Path) -> Timings {
+    let mut timings = Timings::new();
+    let Ok(groups) = fs::read_dir(dir) else {
+        return timings;
+    };
+    for group in groups.flatten() {
+        let Ok(functions) = fs::read_dir(group.path()) else {
+            continue;
+        };
+        for function in functions.flatten() {
+            let new = function.path().join("new");
+            let (Some(benchmark), Some(estimates)) = (
+                read_json(&new.join("benchmark.json")),
+                read_json(&new.join("estimates.json")),
+            ) else {
+                continue;
+            };
+            let group_id = benchmark["group_id"].as_str();
+            let function_id = benchmark["function_id"].as_str();
+            let median_ns = estimates["median"]["point_estimate"].as_f64();
+            if let (Some(g), Some(f), Some(ns)) = (group_id, function_id, median_ns) {
+                timings.insert((g.to_string(), f.to_string()), ns * 1e-9);
+            }
+        }
+    }
+    timings
+}
+
+fn read_json(path: &Path) -> Option<Value> {
+    serde_json::from_str(&fs::read_to_string(path).ok()?).ok()
+}

@@ -1,0 +1,65 @@
+//! One module per parser. Each has `run(input, sink)`: feed the chunks in order, report
+//! every dispatched event's data to the sink, signal end of input the way the parser
+//! expects it. A runner stops at the parser's first error and reports it (any error
+//! fails verification: the corpora are valid streams).
+
+pub mod baseline;
+
+mod async_sse;
+mod eventsource_stream;
+mod eventsource_stream2;
+mod sse_codec;
+mod sse_core;
+mod sse_parse;
+mod sse_stream;
+mod sseer;
+mod ssewire;
+mod tokio_sse_codec;
+
+use crate::{Counter, Input, Verifier};
+
+/// A parser under test, with its run function instantiated for both sinks.
+pub struct Runner {
+    /// The benchmark function name; ssewire's own runners start with `ssewire`.
+    pub name: &'static str,
+    /// The timed form: counts events and data bytes.
+    pub count: fn(&Input) -> Counter,
+    /// The verification form: computes the corpus checksum.
+    pub verify: fn(&Input) -> Verifier,
+}
+
+macro_rules! runner {
+    ($name:expr, $run:path) => {
+        Runner {
+            name: $name,
+            count: |input| {
+                let mut sink = Counter::default();
+                $run(input, &mut sink);
+                sink
+            },
+            verify: |input| {
+                let mut sink = Verifier::default();
+                $run(input, &mut sink);
+                sink
+            },
+        }
+    };
+}
+
+/// Every parser, ssewire's layers first.
+pub fn all() -> Vec<Runner> {
+    vec![
+        runner!("ssewire-tokenizer", ssewire::tokenizer),
+        runner!("ssewire-assembler", ssewire::assembler),
+        runner!("ssewire-decoder", ssewire::decoder),
+        runner!("sse-core", sse_core::run),
+        runner!("sse-parse", sse_parse::run),
+        runner!("sse-stream", sse_stream::run),
+        runner!("sseer", sseer::run),
+        runner!("eventsource-stream", eventsource_stream::run),
+        runner!("eventsource-stream2", eventsource_stream2::run),
+        runner!("async-sse", async_sse::run),
+        runner!("sse-codec", sse_codec::run),
+        runner!("tokio-sse-codec", tokio_sse_codec::run),
+    ]
+}

@@ -259,15 +259,16 @@ impl Tokenizer {
 
     /// The parser's fast path for the lines of multi-line events: a `data`
     /// line at a line start, whole or cut by the end of `rest`. Consumes it and
-    /// returns its value, the bytes used and whether the line ended, leaving
-    /// the tokenizer exactly as `feed` would after its `End` token or its
-    /// `Partial` token; otherwise changes nothing and returns `None`.
+    /// returns its value, the bytes used and `Some(true)` if the line ended
+    /// (`None` if it goes on), leaving the tokenizer exactly as `feed` would
+    /// after its `End` token or its `Partial` token; otherwise changes nothing
+    /// and returns `None`.
     #[inline]
     pub(crate) fn data_line<'a>(
         &mut self,
         rest: &'a [u8],
         max_len: usize,
-    ) -> Option<(&'a [u8], usize, bool)> {
+    ) -> Option<(&'a [u8], usize, Option<bool>)> {
         let (value, end, whole) = self.data_line_at(rest, max_len)?;
         let used = if whole {
             self.line_end(rest, end)
@@ -278,7 +279,7 @@ impl Tokenizer {
         };
         self.in_event = true;
         self.since_blank = self.since_blank.wrapping_add(used as u64);
-        Some((value, used, whole))
+        Some((value, used, whole.then_some(true)))
     }
 
     /// The parser's fast path for the commonest event: a whole `data` line

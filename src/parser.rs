@@ -139,10 +139,12 @@ impl<const N: usize> Parser<Slab<[u8; N]>> {
 }
 
 impl<S: Storage> Parser<S> {
-    fn from_storage(storage: S, config: Config) -> Self {
+    fn from_storage(mut storage: S, config: Config) -> Self {
+        let limit = config.max_event_bytes.min(storage.capacity());
+        storage.set_limit(limit);
         Self {
             tokenizer: Tokenizer::new().with_comments(config.comments),
-            limit: config.max_event_bytes.min(storage.capacity()),
+            limit,
             storage,
             config,
             has_data: false,
@@ -237,7 +239,6 @@ impl<S: Storage> Parser<S> {
                 needed: id.len(),
             });
         }
-        self.storage.reserve(id.len(), self.limit);
         self.storage.seed_id(id);
         Ok(())
     }
@@ -496,8 +497,6 @@ impl<S: Storage> Parser<S> {
             .comment_room(inline)
             .saturating_sub(self.storage.scratch().len())
             .min(bytes.len());
-        let total = self.held(inline).saturating_add(take);
-        self.storage.reserve(total, self.limit);
         self.storage
             .push_scratch(bytes.get(..take).unwrap_or(bytes));
     }
@@ -564,7 +563,6 @@ impl<S: Storage> Parser<S> {
     fn check(&mut self, extra: usize, inline: &mut Option<&[u8]>) -> Result<(), Error> {
         let needed = self.held(inline).saturating_add(extra);
         if needed <= self.limit {
-            self.storage.reserve(needed, self.limit);
             return Ok(());
         }
         let error = Error::LimitExceeded {

@@ -62,10 +62,8 @@ pub(crate) mod sealed {
     pub trait Sealed {
         /// Bytes that can ever be retained (`usize::MAX` when growable).
         fn capacity(&self) -> usize;
-        /// Makes room for `total` retained bytes (`total <= limit`, the
-        /// parser's limit): grows a growable backing, geometrically but never
-        /// past `limit`.
-        fn reserve(&mut self, total: usize, limit: usize);
+        /// The parser's limit: a growable backing never grows past it.
+        fn set_limit(&mut self, limit: usize);
         fn data(&self) -> &[u8];
         fn scratch(&self) -> &[u8];
         fn event_type(&self) -> &[u8];
@@ -73,7 +71,9 @@ pub(crate) mod sealed {
         fn id(&self) -> &[u8];
         /// The last event ID as of the last dispatch.
         fn committed_id(&self) -> &[u8];
-        /// Bytes held now, all buffers together.
+        /// Bytes held now, all buffers together. Growth below is checked by
+        /// the parser (`retained() + growth <= limit`) before it is asked for;
+        /// a growable backing grows as it happens.
         fn retained(&self) -> usize;
         /// Appends an LF first if `separator`, then `bytes`. Requires an empty
         /// scratch.
@@ -110,6 +110,8 @@ pub(crate) mod sealed {
 #[derive(Debug)]
 pub struct Slab<B> {
     buf: B,
+    /// How far a growable backing may grow.
+    limit: usize,
     data: usize,
     scratch: usize,
     event_type: usize,
@@ -125,6 +127,7 @@ impl<B: Backing> Slab<B> {
     pub(crate) fn new(buf: B) -> Self {
         Self {
             buf,
+            limit: usize::MAX,
             data: 0,
             scratch: 0,
             event_type: 0,
@@ -136,6 +139,27 @@ impl<B: Backing> Slab<B> {
 
     fn cap(&self) -> usize {
         self.buf.as_ref().len()
+    }
+
+    /// Makes room for `extra` more bytes: grows a growable backing,
+    /// geometrically but never past the limit. Only what is written is
+    /// reserved (an event handed out from the input costs no memory).
+    #[inline]
+    fn grow_for(&mut self, extra: usize) {
+        let total = self.retained_len() + extra;
+        let cap = self.cap();
+        if total <= cap {
+            return;
+        }
+        let len = cap.saturating_mul(2).max(256).min(self.limit).max(total);
+        let back = self.back_len();
+        self.buf.grow(len);
+        // The back regions stay at the back.
+        self.move_bytes(cap - back, back, self.cap() - back);
+    }
+
+    fn retained_len(&self) -> usize {
+        self.data + self.scratch + self.back_len()
     }
 
     fn back_len(&self) -> usize {
@@ -177,16 +201,8 @@ impl<B: Backing> sealed::Sealed for Slab<B> {
         self.buf.max_len()
     }
 
-    fn reserve(&mut self, total: usize, limit: usize) {
-        let cap = self.cap();
-        if total <= cap {
-            return;
-        }
-        let len = cap.saturating_mul(2).max(256).min(limit).max(total);
-        let back = self.back_len();
-        self.buf.grow(len);
-        // The back regions stay at the back.
-        self.move_bytes(cap - back, back, self.cap() - back);
+    fn set_limit(&mut self, limit: usize) {
+        self.limit = limit;
     }
 
     fn data(&self) -> &[u8] {
@@ -214,11 +230,12 @@ impl<B: Backing> sealed::Sealed for Slab<B> {
     }
 
     fn retained(&self) -> usize {
-        self.data + self.scratch + self.back_len()
+        self.retained_len()
     }
 
     fn push_data(&mut self, separator: bool, bytes: &[u8]) {
         debug_assert_eq!(self.scratch, 0);
+        self.grow_for(usize::from(separator) + bytes.len());
         if separator {
             if let Some(byte) = self.buf.as_mut().get_mut(self.data) {
                 *byte = b'\n';
@@ -230,6 +247,7 @@ impl<B: Backing> sealed::Sealed for Slab<B> {
     }
 
     fn push_scratch(&mut self, bytes: &[u8]) {
+        self.grow_for(bytes.len());
         self.write(self.data + self.scratch, bytes);
         self.scratch += bytes.len();
     }
@@ -259,6 +277,7 @@ impl<B: Backing> sealed::Sealed for Slab<B> {
 
     fn set_event_type(&mut self, bytes: &[u8]) {
         self.event_type = 0;
+        self.grow_for(bytes.len());
         let to = self.back() - bytes.len();
         self.write(to, bytes);
         self.event_type = bytes.len();
@@ -318,6 +337,7 @@ impl<B: Backing> sealed::Sealed for Slab<B> {
         self.id = 0;
         self.committed = 0;
         self.dirty = false;
+        self.grow_for(id.len());
         let to = self.cap() - id.len();
         self.write(to, id);
         self.id = id.len();

@@ -8,6 +8,8 @@
 
 #[path = "../../corpus.rs"]
 pub mod corpus;
+#[path = "../../drive.rs"]
+pub mod drive;
 pub mod input;
 pub mod note;
 pub mod runners;

@@ -3,23 +3,11 @@
 use crate::corpus::{Checksum, Expected};
 use std::fmt::Display;
 
-/// Receives what a parser dispatched. Runners are generic over it, so the timed run
+/// Receives what a parser dispatched: the trait shared with ssewire's own
+/// benches (`benches/drive.rs`). Runners are generic over it, so the timed run
 /// (with [`Counter`]) pays only for counting, and the verification run (with
 /// [`Verifier`]) hashes every data byte.
-pub trait Sink {
-    /// The next piece of the current event's data (pieces are concatenated).
-    fn data(&mut self, piece: &[u8]);
-    /// The current event is dispatched.
-    fn dispatch(&mut self);
-    /// The parser reported an error; the runner carries on if the parser does.
-    fn error(&mut self, error: &dyn Display);
-
-    /// One whole event.
-    fn event(&mut self, data: &[u8]) {
-        self.data(data);
-        self.dispatch();
-    }
-}
+pub use crate::drive::Sink;
 
 /// Counts events and data bytes: all the timed runs do besides parsing.
 #[derive(Debug, Default, Clone, Copy)]

@@ -1,11 +1,19 @@
 //! Prints the comparison tables from criterion's results and the verification note.
 //!
-//! `cargo run --release --bin report` after `cargo bench`. For each corpus: throughput
-//! in MiB/s (input bytes / median time) of every runner per chunking, the ratios of
-//! each ssewire layer to the fastest verified peer and to the whole-input memchr2 scan,
-//! and for `tiny` and `heartbeat` millions of events per second as well. A runner that
-//! failed verification shows its status (WRONG, PANIC, SLOW) instead of a number, even
-//! if an older run left a timing behind.
+//! `cargo run --release --bin report` after `cargo bench`; `-- --summary` prints the
+//! summary only.
+//!
+//! First a summary, one row per corpus and chunking, ready to paste into the README:
+//! ssewire's decoder in MiB/s, the fastest verified peer and its MiB/s, the ratio of
+//! the two, the memchr2 floor (the whole-input scan for `whole`, the per-chunk scan
+//! otherwise) and ssewire's ratio to it; then millions of events per second for `tiny`
+//! and `heartbeat`.
+//!
+//! Then, for each corpus: throughput in MiB/s (input bytes / median time) of every
+//! runner per chunking, the ratios of each ssewire layer to the fastest verified peer
+//! and to the whole-input memchr2 scan, and for `tiny` and `heartbeat` millions of
+//! events per second as well. A runner that failed verification shows its status
+//! (WRONG, PANIC, SLOW) instead of a number, even if an older run left a timing behind.
 
 use serde_json::Value;
 use ssewire_compare::corpus::{CHUNKINGS, KINDS};
@@ -46,6 +54,11 @@ fn main() {
         timings: &timings,
         note: &note,
     };
+
+    print_summary(&report, &names);
+    if std::env::args().skip(1).any(|a| a == "--summary") {
+        return;
+    }
 
     println!(
         "Throughput in MiB/s (input bytes / median time per run). Criterion results: {}\n",
@@ -99,6 +112,106 @@ fn main() {
             println!();
         }
         print_failures(&note, &groups);
+    }
+}
+
+/// The layer the summary is about: what most users will use.
+const SUMMARY_LAYER: &str = "ssewire-decoder";
+
+/// One row per corpus and chunking that has results: ssewire's decoder against the
+/// fastest verified peer and against the memchr2 floor for that chunking.
+fn print_summary(report: &Report<'_>, names: &[&str]) {
+    let groups: Vec<(String, &str)> = KINDS
+        .iter()
+        .flat_map(|kind| {
+            CHUNKINGS
+                .iter()
+                .map(move |c| (format!("{}/{}", kind.name(), c.name), c.name))
+        })
+        .filter(|(group, _)| report.has_group(group))
+        .collect();
+    if groups.is_empty() {
+        return;
+    }
+    println!("## Summary: `{SUMMARY_LAYER}`\n");
+    println!(
+        "MiB/s of input (median run). Fastest peer: the fastest of the {} other crates \
+         that gave the right events in that group (a peer that was wrong or too slow \
+         there is left out; see the tables below). memchr2: finding every CR and LF and \
+         nothing else, over the whole input for `whole`, once per chunk otherwise.\n",
+        names.iter().filter(|n| !n.starts_with("ssewire")).count()
+    );
+    println!("| corpus | chunking | ssewire | fastest peer | peer | ssewire / peer | memchr2 | ssewire / memchr2 |");
+    println!("|---|---|---:|---|---:|---:|---:|---:|");
+    for (group, chunking) in &groups {
+        let corpus = group.split('/').next().unwrap_or(group);
+        let floor = floor_for(chunking);
+        let ours = report.mib_per_sec(group, SUMMARY_LAYER);
+        let best = report.best_peer(group, names);
+        let scan = report.mib_per_sec(group, floor);
+        println!(
+            "| {corpus} | {chunking} | {} | {} | {} | {} | {} | {} |",
+            number(ours),
+            best.map_or("-", |(name, _)| name),
+            number(best.map(|(_, v)| v)),
+            times(ours, best.map(|(_, v)| v)),
+            number(scan),
+            times(ours, scan),
+        );
+    }
+    println!();
+
+    let per_event: Vec<&(String, &str)> = groups
+        .iter()
+        .filter(|(g, _)| g.starts_with("tiny/") || g.starts_with("heartbeat/"))
+        .collect();
+    if !per_event.is_empty() {
+        println!("Millions of events per second, for the corpora of small events:\n");
+        println!("| corpus | chunking | events | ssewire | fastest peer | peer | ssewire / peer |");
+        println!("|---|---|---:|---:|---|---:|---:|");
+        for (group, chunking) in per_event {
+            let corpus = group.split('/').next().unwrap_or(group);
+            let events = report.note.groups.get(group).map(|info| info.events);
+            let ours = report.events_per_sec(group, SUMMARY_LAYER);
+            let best = report
+                .best_peer(group, names)
+                .and_then(|(name, _)| Some((name, report.events_per_sec(group, name)?)));
+            println!(
+                "| {corpus} | {chunking} | {} | {} | {} | {} | {} |",
+                events.map_or("-".to_string(), |e| e.to_string()),
+                number(ours),
+                best.map_or("-", |(name, _)| name),
+                number(best.map(|(_, v)| v)),
+                times(ours, best.map(|(_, v)| v)),
+            );
+        }
+        println!();
+    }
+}
+
+/// The memchr2 scan that bounds a parser fed this way: whole input, or chunk by chunk.
+fn floor_for(chunking: &str) -> &'static str {
+    if chunking == "whole" {
+        BASELINES[0]
+    } else {
+        BASELINES[1]
+    }
+}
+
+/// Three significant digits or so, `-` for nothing.
+fn number(value: Option<f64>) -> String {
+    match value {
+        Some(v) if v >= 100.0 => format!("{v:.0}"),
+        Some(v) if v >= 10.0 => format!("{v:.1}"),
+        Some(v) => format!("{v:.2}"),
+        None => "-".to_string(),
+    }
+}
+
+fn times(a: Option<f64>, b: Option<f64>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) => format!("{:.2}x", a / b),
+        _ => "-".to_string(),
     }
 }
 
@@ -160,19 +273,28 @@ impl Report<'_> {
         Some(bytes / (1 << 20) as f64 / self.secs(group, runner)?)
     }
 
+    /// Millions of dispatched events per second.
+    fn events_per_sec(&self, group: &str, runner: &str) -> Option<f64> {
+        let events = self.note.groups.get(group)?.events as f64;
+        Some(events / 1e6 / self.secs(group, runner)?)
+    }
+
+    /// The fastest verified peer (not ssewire) in a group, with its MiB/s.
+    fn best_peer<'n>(&self, group: &str, names: &[&'n str]) -> Option<(&'n str, f64)> {
+        names
+            .iter()
+            .filter(|n| !n.starts_with("ssewire"))
+            .filter_map(|n| Some((*n, self.mib_per_sec(group, n)?)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
     fn cell(&self, group: &str, runner: &str, unit: Unit) -> String {
         let value = match unit {
             Unit::MiBs => self.mib_per_sec(group, runner),
-            Unit::MEvents => self
-                .note
-                .groups
-                .get(group)
-                .and_then(|info| Some(info.events as f64 / 1e6 / self.secs(group, runner)?)),
+            Unit::MEvents => self.events_per_sec(group, runner),
         };
         match value {
-            Some(v) if v >= 100.0 => format!("{v:.0}"),
-            Some(v) if v >= 10.0 => format!("{v:.1}"),
-            Some(v) => format!("{v:.2}"),
+            Some(_) => number(value),
             None => match self
                 .note
                 .verdicts
@@ -195,12 +317,10 @@ impl Report<'_> {
     }
 
     fn ratio_to_best_peer(&self, group: &str, runner: &str, names: &[&str]) -> String {
-        let best = names
-            .iter()
-            .filter(|n| !n.starts_with("ssewire"))
-            .filter_map(|n| Some((*n, self.mib_per_sec(group, n)?)))
-            .max_by(|a, b| a.1.total_cmp(&b.1));
-        match (self.mib_per_sec(group, runner), best) {
+        match (
+            self.mib_per_sec(group, runner),
+            self.best_peer(group, names),
+        ) {
             (Some(ours), Some((name, theirs))) => format!("{:.2}x ({name})", ours / theirs),
             _ => "-".to_string(),
         }

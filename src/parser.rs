@@ -12,6 +12,14 @@
 //! the blank line follows in the same input; anything else that touches the
 //! data buffer first copies it into storage ("spills" it).
 //!
+//! Token-free fast paths (measured with callgrind; see `benches/`): `data`
+//! lines go straight from the tokenizer's `data_value`, `data_line` and
+//! `data_event` into `data_piece` without building tokens,
+//! and a whole one-line event is dispatched in one step. Each leaves the
+//! tokenizer exactly as the token path would, so both paths stay
+//! interchangeable (the property tests and fixtures run every chunking, which
+//! mixes them).
+//!
 //! Items borrowed from storage are cleared lazily, at the start of the next
 //! call (`Cleanup`), so that they can be returned by reference.
 

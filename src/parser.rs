@@ -151,7 +151,7 @@ impl<S: Storage> Parser<S> {
         let limit = config.max_event_bytes.min(storage.capacity());
         storage.set_limit(limit);
         Self {
-            tokenizer: Tokenizer::new().with_comments(config.comments),
+            tokenizer: Tokenizer::new().with_comments(config.comments).quiet(),
             limit,
             storage,
             config,

@@ -140,6 +140,9 @@ pub struct Tokenizer {
     skip_lf: bool,
     /// Hand out comment lines (`false`: skip them).
     comments: bool,
+    /// The parser's setting: swallow a blank line when no `data`, `event` or
+    /// `id` line came since the last one (dispatch then changes nothing).
+    quiet: bool,
     /// A `Partial` of the current value was handed out already.
     partial: bool,
     /// A `data`, `event` or `id` line was seen since the last blank line.
@@ -165,6 +168,7 @@ impl Tokenizer {
             state: State::Bom(0),
             skip_lf: false,
             comments: false,
+            quiet: false,
             partial: false,
             in_event: false,
             name_len: 0,
@@ -179,6 +183,13 @@ impl Tokenizer {
     #[must_use]
     pub const fn with_comments(mut self, yes: bool) -> Self {
         self.comments = yes;
+        self
+    }
+
+    /// For the parser: blank lines that would dispatch nothing are consumed
+    /// without a [`Token::BlankLine`] (a keep-alive stream is mostly those).
+    pub(crate) const fn quiet(mut self) -> Self {
+        self.quiet = true;
         self
     }
 
@@ -228,7 +239,11 @@ impl Tokenizer {
     /// Gets ready for a new stream (a reconnection): forgets any partial line
     /// and re-arms the BOM check. Keeps the comment setting.
     pub fn reset(&mut self) {
-        *self = Self::new().with_comments(self.comments);
+        *self = Self {
+            comments: self.comments,
+            quiet: self.quiet,
+            ..Self::new()
+        };
     }
 
     /// At a line start, a `data` line whose prefix and (start of a) value are
@@ -420,16 +435,14 @@ impl Tokenizer {
             return (None, 0);
         };
         match first {
+            CR | LF if self.quiet && !self.in_event => (None, self.skip_comments(rest)),
             CR | LF => (Some(Token::BlankLine), self.line_end(rest, 0)),
-            b':' => {
-                self.state = if self.comments {
-                    self.partial = false;
-                    State::ValueStart(Field::Comment)
-                } else {
-                    State::Skip
-                };
+            b':' if self.comments => {
+                self.partial = false;
+                self.state = State::ValueStart(Field::Comment);
                 (None, 1)
             }
+            b':' => (None, self.skip_comments(rest)),
             _ => {
                 // Fast path: the common names with their colon in this input.
                 let known = [
@@ -463,6 +476,35 @@ impl Tokenizer {
                 (None, 0)
             }
         }
+    }
+
+    /// Skips a run of lines that change nothing: comments nobody asked for
+    /// and, when `quiet`, blank lines with no event pending (keep-alive
+    /// streams are mostly these). `rest` starts with one. Returns the bytes
+    /// used; a comment cut by the end of `rest` is left to `Skip`.
+    #[allow(clippy::arithmetic_side_effects)] // offsets within `rest`
+    fn skip_comments(&mut self, rest: &[u8]) -> usize {
+        let mut used = 0;
+        while let Some(line) = rest.get(used..) {
+            match line.first().copied() {
+                Some(b':') if !self.comments => match find_line_end(line) {
+                    Some(end) => used += self.line_end(line, end),
+                    None => {
+                        self.state = State::Skip;
+                        return rest.len();
+                    }
+                },
+                // A blank line: nothing pending, so nothing to dispatch.
+                Some(CR | LF) if self.quiet && !self.in_event && !self.skip_lf => {
+                    used += self.line_end(line, 0);
+                    // `step` adds all of `used` afterwards; only the bytes
+                    // after this blank line may count.
+                    self.since_blank = 0u64.wrapping_sub(used as u64);
+                }
+                _ => break,
+            }
+        }
+        used
     }
 
     /// Reads a field name, at most six bytes of it.

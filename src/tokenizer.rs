@@ -5,7 +5,7 @@
 //! [`Tokenizer::feed`] takes any slice of the stream and returns one [`Token`]
 //! plus the number of bytes it consumed; the caller slices the input and calls
 //! again until it gets [`Token::NeedInput`]. Between calls it keeps only a few
-//! bytes of state (asserted in `tests/tokenizer.rs`): where it is in a line
+//! bytes of state (asserted in `tests/lifecycle.rs`): where it is in a line
 //! (`State`), up to five bytes of a field name cut by a chunk boundary, the
 //! `retry` digits accumulated so far, and the one-bit "swallow one LF" flag that
 //! makes a CR at the end of one chunk and an LF at the start of the next a
@@ -17,9 +17,16 @@
 //! final [`Token::End`]. Unknown fields, and comments unless asked for, are
 //! skipped without storing anything. `retry` values are parsed on the fly.
 //!
-//! Line ends are found with `memchr2` over values, so each byte of a value is
-//! looked at once. Field names are matched byte by byte but never more than six
-//! bytes of one: the longest known name (`event`, `retry`) has five.
+//! Line ends are found with a word-at-a-time test of the first 8 bytes, then
+//! `memchr2`; nothing already consumed is ever looked at again. Field names are
+//! matched byte by byte but never more than six bytes of one: the longest
+//! known name (`event`, `retry`) has five.
+//!
+//! The parser also calls a few crate-private fast paths (`data_value`,
+//! `data_line`, `data_event`, and `quiet` blank lines) that take whole `data`
+//! lines, one-line events and runs of ignorable lines in one step; each leaves
+//! the tokenizer exactly as the same tokens would. A value may be scanned twice
+//! there (by the one-line-event probe, then as a line), never more.
 //!
 //! # Invariants
 //! - `feed` consumes at least one byte unless the input is empty or it returns

@@ -63,3 +63,24 @@ pub fn all() -> Vec<Runner> {
         runner!("tokio-sse-codec", tokio_sse_codec::run),
     ]
 }
+
+/// Drains a `Stream` of event results on the current thread, as an async client
+/// would: each event's data to the sink; an error ends the run. Shared by the
+/// crates whose API is an `EventStream` over a stream of `Bytes`.
+pub(crate) fn drain<S, E, Error, Events>(events: Events, sink: &mut S, data: impl Fn(&E) -> &[u8])
+where
+    S: crate::Sink,
+    Error: std::fmt::Display,
+    Events: futures::Stream<Item = Result<E, Error>>,
+{
+    use futures::StreamExt;
+    futures::executor::block_on(async {
+        let mut events = std::pin::pin!(events);
+        while let Some(item) = events.next().await {
+            match item {
+                Ok(event) => sink.event(data(&event)),
+                Err(error) => return sink.error(&error),
+            }
+        }
+    })
+}

@@ -1,0 +1,159 @@
+//! The fuzz checks on stable, without libFuzzer: every seed of the corpus (made
+//! in memory from `spec-fixtures/` and inline seeds, the same way
+//! `examples/fuzz_corpus.rs` writes it for `cargo fuzz`) and every regression
+//! input in `fuzz/regressions/<target>/` goes through the same checks as the
+//! fuzz targets (`fuzz/checks/mod.rs`).
+#![cfg(feature = "alloc")]
+
+#[path = "../fuzz/checks/mod.rs"]
+mod checks;
+#[path = "../fuzz/checks/corpus.rs"]
+mod corpus;
+
+use std::path::{Path, PathBuf};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn check(target: &str) -> checks::Check {
+    checks::TARGETS
+        .iter()
+        .find(|(name, _)| *name == target)
+        .map(|(_, check)| *check)
+        .expect("a target of fuzz/checks")
+}
+
+/// Runs `check` on `input`; on a failure, says which input it was.
+fn run(target: &str, what: &str, input: &[u8]) {
+    let result = std::panic::catch_unwind(|| check(target)(input));
+    if let Err(panic) = result {
+        eprintln!("fuzz_replay: {target} failed on {what}: {input:?}");
+        std::panic::resume_unwind(panic);
+    }
+}
+
+fn seeds_of(target: &str) {
+    let fixtures = corpus::fixtures(&root().join("spec-fixtures"));
+    let streams = corpus::streams(&fixtures);
+    let seeds = corpus::seeds(target, &streams);
+    for (i, seed) in seeds.iter().enumerate() {
+        run(target, &format!("seed {i}"), seed);
+    }
+    eprintln!("fuzz_replay: {target}: {} seeds", seeds.len());
+}
+
+#[test]
+fn seed_corpus_one_shot() {
+    seeds_of("one_shot");
+}
+
+#[test]
+fn seed_corpus_chunked() {
+    seeds_of("chunked");
+}
+
+#[test]
+fn seed_corpus_differential() {
+    seeds_of("differential");
+}
+
+#[test]
+fn seed_corpus_limits() {
+    seeds_of("limits");
+}
+
+#[test]
+fn seed_corpus_text() {
+    seeds_of("text");
+}
+
+#[test]
+fn seed_corpus_layers() {
+    seeds_of("layers");
+}
+
+/// Beyond the seeds: every stream under every chunk schedule and layer
+/// selector (`chunked`), and under a sweep of limits, policies and storages
+/// (`limits`).
+#[test]
+fn sweep_schedules_and_limits() {
+    let fixtures = corpus::fixtures(&root().join("spec-fixtures"));
+    let streams = corpus::streams(&fixtures);
+    let mut count = 0;
+    for (i, stream) in streams.iter().enumerate() {
+        for (j, schedule) in corpus::SCHEDULES.iter().enumerate() {
+            for selector in 0..8u8 {
+                let input = corpus::with_schedule(selector, schedule, stream);
+                run("chunked", &format!("stream {i}, schedule {j}"), &input);
+                count += 1;
+            }
+        }
+        for limit in [0u8, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233] {
+            for flags in [0u8, 1, 2, 3, 4, 5, 9, 11, 16, 17, 42, 43] {
+                let schedule =
+                    corpus::SCHEDULES[(i + usize::from(flags)) % corpus::SCHEDULES.len()];
+                let input = [
+                    &[limit, flags][..],
+                    &corpus::with_schedule(0, schedule, stream),
+                ]
+                .concat();
+                run(
+                    "limits",
+                    &format!("stream {i}, limit {limit}, flags {flags}"),
+                    &input,
+                );
+                count += 1;
+            }
+        }
+    }
+    eprintln!("fuzz_replay: {count} sweep inputs");
+}
+
+/// Whole fixtures (up to 64 KiB, not cut to the seed size) against the model
+/// and across layers.
+#[test]
+fn whole_fixtures() {
+    for (path, bytes) in corpus::fixtures(&root().join("spec-fixtures")) {
+        let what = path.display().to_string();
+        run("differential", &what, &bytes);
+        run("layers", &what, &bytes);
+    }
+}
+
+/// Every file in `fuzz/regressions/<target>/`, through that target's check.
+#[test]
+fn regressions() {
+    let dir = root().join("fuzz/regressions");
+    let mut count = 0;
+    for (target, _) in checks::TARGETS {
+        let Ok(entries) = std::fs::read_dir(dir.join(target)) else {
+            continue;
+        };
+        let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        for path in paths.iter().filter(|p| p.is_file()) {
+            let input = std::fs::read(path).expect("readable");
+            run(target, &path.display().to_string(), &input);
+            count += 1;
+        }
+    }
+    eprintln!("fuzz_replay: {count} regression inputs");
+}
+
+/// The corpus is big enough to be worth having: 200 seeds per target even
+/// without the fixtures would be too much to ask, so with them.
+#[test]
+fn corpus_size() {
+    let fixtures = corpus::fixtures(&root().join("spec-fixtures"));
+    let streams = corpus::streams(&fixtures);
+    for target in corpus::TARGETS {
+        assert!(checks::TARGETS.iter().any(|(name, _)| *name == target));
+        let seeds = corpus::seeds(target, &streams);
+        assert!(seeds.len() >= 60, "{target}: {} seeds", seeds.len());
+        if !fixtures.is_empty() {
+            assert!(seeds.len() >= 200, "{target}: {} seeds", seeds.len());
+        }
+        assert!(seeds.iter().all(|s| s.len() <= corpus::MAX_SEED + 32));
+    }
+}

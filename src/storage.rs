@@ -103,10 +103,14 @@ pub(crate) mod sealed {
 /// limit (the [`Decoder`](crate::Decoder)). For fixed backings the length is
 /// the limit on what one event retains.
 ///
-/// Layout: `[data | scratch | free | event type | id buffer | committed id]`.
-/// Data and scratch grow from the front, the rest sits at the back. Setting the
-/// event type or an `id` moves only the small back regions (cost proportional
-/// to the event type and ID lengths), never the data.
+/// Layout: `[data | scratch | free | inner | outer | committed ID]`. Data and
+/// scratch grow from the front. The committed last event ID sits at the very
+/// end. The event type and the pending ID (the ID buffer while it differs from
+/// the committed one) sit between: whichever was written last is the inner one,
+/// next to the free space, so writing it again moves nothing, and switching
+/// moves the other one once. Every byte moved was written by a line of the
+/// current event, so the work stays linear in the input whatever the order of
+/// `event` and `id` lines.
 #[derive(Debug)]
 pub struct Slab<B> {
     buf: B,
@@ -115,10 +119,15 @@ pub struct Slab<B> {
     data: usize,
     scratch: usize,
     event_type: usize,
-    id: usize,
-    /// Length of the committed ID when it differs from the buffer.
+    /// Length of the pending ID (0 unless `dirty`).
+    pending: usize,
+    /// Length of the committed ID (also the ID buffer unless `dirty`).
     committed: usize,
+    /// The ID buffer differs from the committed ID (an `id` line since the
+    /// last blank line).
     dirty: bool,
+    /// The pending ID is the inner region (else the event type is).
+    pending_inner: bool,
 }
 
 // Lengths here sum to at most `cap()` (see the trait impl below).
@@ -131,9 +140,10 @@ impl<B: Backing> Slab<B> {
             data: 0,
             scratch: 0,
             event_type: 0,
-            id: 0,
+            pending: 0,
             committed: 0,
             dirty: false,
+            pending_inner: false,
         }
     }
 
@@ -163,12 +173,22 @@ impl<B: Backing> Slab<B> {
     }
 
     fn back_len(&self) -> usize {
-        self.event_type + self.id + self.committed
+        self.event_type + self.pending + self.committed
     }
 
-    /// Start of the back regions (the event type).
+    /// Start of the back regions (the inner one).
     fn back(&self) -> usize {
         self.cap() - self.back_len()
+    }
+
+    /// Where the event type and the pending ID start.
+    fn starts(&self) -> (usize, usize) {
+        let back = self.back();
+        if self.pending_inner {
+            (back + self.pending, back)
+        } else {
+            (back, back + self.event_type)
+        }
     }
 
     fn bytes(&self, start: usize, len: usize) -> &[u8] {
@@ -181,13 +201,35 @@ impl<B: Backing> Slab<B> {
         }
     }
 
-    /// `copy_within` that cannot panic: out-of-range moves are skipped (the
-    /// parser's accounting makes them impossible).
+    /// `copy_within` (a memmove) that cannot panic: out-of-range moves are
+    /// skipped (the parser's accounting makes them impossible).
     fn move_bytes(&mut self, from: usize, len: usize, to: usize) {
         let buf = self.buf.as_mut();
         if from + len <= buf.len() && to + len <= buf.len() {
             buf.copy_within(from..from + len, to);
         }
+    }
+
+    /// Empties the event type and makes it the inner region (it is about to
+    /// be written). Moves the pending ID only if it was inner.
+    fn empty_event_type(&mut self) {
+        if self.pending_inner && self.event_type > 0 {
+            let back = self.back();
+            self.move_bytes(back, self.pending, back + self.event_type);
+        }
+        self.event_type = 0;
+        self.pending_inner = false;
+    }
+
+    /// Drops the pending ID (it must be `dirty`), leaving the event type.
+    fn drop_pending(&mut self) {
+        if !self.pending_inner {
+            // [event type | pending | committed]: the event type moves up.
+            let back = self.back();
+            self.move_bytes(back, self.event_type, back + self.pending);
+        }
+        self.pending = 0;
+        self.pending_inner = false;
     }
 }
 
@@ -214,19 +256,19 @@ impl<B: Backing> sealed::Sealed for Slab<B> {
     }
 
     fn event_type(&self) -> &[u8] {
-        self.bytes(self.back(), self.event_type)
+        self.bytes(self.starts().0, self.event_type)
     }
 
     fn id(&self) -> &[u8] {
-        self.bytes(self.back() + self.event_type, self.id)
+        if self.dirty {
+            self.bytes(self.starts().1, self.pending)
+        } else {
+            self.committed_id()
+        }
     }
 
     fn committed_id(&self) -> &[u8] {
-        if self.dirty {
-            self.bytes(self.cap() - self.committed, self.committed)
-        } else {
-            self.id()
-        }
+        self.bytes(self.cap() - self.committed, self.committed)
     }
 
     fn retained(&self) -> usize {
@@ -259,15 +301,15 @@ impl<B: Backing> sealed::Sealed for Slab<B> {
     fn clear_event(&mut self) {
         self.data = 0;
         self.scratch = 0;
-        self.event_type = 0;
+        self.empty_event_type();
     }
 
     fn clear_event_type(&mut self) {
-        self.event_type = 0;
+        self.empty_event_type();
     }
 
     fn scratch_to_event_type(&mut self) {
-        debug_assert_eq!(self.event_type, 0);
+        self.empty_event_type();
         let len = self.scratch;
         let to = self.back() - len;
         self.move_bytes(self.data, len, to);
@@ -276,7 +318,7 @@ impl<B: Backing> sealed::Sealed for Slab<B> {
     }
 
     fn set_event_type(&mut self, bytes: &[u8]) {
-        self.event_type = 0;
+        self.empty_event_type();
         self.grow_for(bytes.len());
         let to = self.back() - bytes.len();
         self.write(to, bytes);
@@ -284,62 +326,57 @@ impl<B: Backing> sealed::Sealed for Slab<B> {
     }
 
     fn scratch_to_id(&mut self) {
-        let (new, etype, start) = (self.scratch, self.event_type, self.back());
-        // The region to replace: the ID buffer, or (when the committed ID is
-        // still shared) nothing: the old bytes stay where they are and become
-        // the committed ID.
-        let old = if self.dirty { self.id } else { 0 };
-        let end = start + etype + old;
-        if new <= old {
-            self.move_bytes(start, etype, start + (old - new));
-            self.move_bytes(self.data, new, end - new);
-        } else if start - (new - old) >= self.data + new {
-            self.move_bytes(start, etype, start - (new - old));
-            self.move_bytes(self.data, new, end - new);
-        } else {
-            // Too tight to move around the scratch: drop the old ID, then rotate
-            // [scratch | free | event type] into [free | event type | scratch].
-            // Only happens when free space is smaller than the new ID.
-            self.move_bytes(start, etype, start + old);
-            if let Some(region) = self.buf.as_mut().get_mut(self.data..end) {
-                region.rotate_left(new);
-            }
+        if self.dirty {
+            self.drop_pending();
         }
-        if !self.dirty {
-            self.committed = self.id;
-            self.dirty = true;
-        }
-        self.id = new;
+        // The new pending ID becomes the inner region; the old ID, if it was
+        // not pending, stays where it is as the committed one.
+        let len = self.scratch;
+        let to = self.back() - len;
+        self.move_bytes(self.data, len, to);
+        self.pending = len;
+        self.pending_inner = true;
+        self.dirty = true;
         self.scratch = 0;
     }
 
     fn commit_id(&mut self) {
-        if self.dirty {
-            let start = self.back();
-            self.move_bytes(start, self.event_type + self.id, start + self.committed);
-            self.committed = 0;
-            self.dirty = false;
+        if !self.dirty {
+            return;
         }
+        // [inner | outer | committed] -> [event type | pending as committed].
+        let (back, inner) = (self.back(), self.event_type + self.pending);
+        let to = back + self.committed;
+        self.move_bytes(back, inner, to);
+        if self.pending_inner {
+            // [pending | event type] -> [event type | pending].
+            if let Some(region) = self.buf.as_mut().get_mut(to..to + inner) {
+                region.rotate_left(self.pending);
+            }
+        }
+        self.committed = self.pending;
+        self.pending = 0;
+        self.pending_inner = false;
+        self.dirty = false;
     }
 
     fn revert_id(&mut self) {
         if self.dirty {
-            let start = self.back();
-            self.move_bytes(start, self.event_type, start + self.id);
-            self.id = self.committed;
-            self.committed = 0;
+            self.drop_pending();
             self.dirty = false;
         }
     }
 
     fn seed_id(&mut self, id: &[u8]) {
         self.clear_event();
-        self.id = 0;
+        if self.dirty {
+            self.drop_pending();
+            self.dirty = false;
+        }
         self.committed = 0;
-        self.dirty = false;
         self.grow_for(id.len());
         let to = self.cap() - id.len();
         self.write(to, id);
-        self.id = id.len();
+        self.committed = id.len();
     }
 }

@@ -259,3 +259,31 @@ fn errors_name_the_limit() {
     );
     let _: &dyn std::error::Error = &error;
 }
+
+/// A long event type and then many `id` lines (or a long ID and many `event`
+/// lines) in one event: each line must cost its own length, not the length of
+/// the other field. Sized so that moving the long field on every line (the
+/// quadratic layout this replaced) would move about 10^12 bytes: this test
+/// would then not finish. Runs in well under a second.
+#[test]
+fn alternating_event_and_id_lines_stay_linear() {
+    const LONG: usize = 4 << 20;
+    const LINES: usize = 512 << 10;
+    for (long, short) in [
+        ("event: ", [&b"id:1\n"[..], b"id:22\n"]),
+        ("id: ", [&b"event:1\n"[..], b"event:22\n"]),
+    ] {
+        let mut input = long.as_bytes().to_vec();
+        input.extend(std::iter::repeat(b'v').take(LONG));
+        input.push(b'\n');
+        for i in 0..LINES {
+            input.extend_from_slice(short[i % 2]);
+        }
+        input.extend_from_slice(b"data: x\n\n");
+        let mut decoder = Decoder::new();
+        assert_eq!(feed_all(&mut decoder, &input), ["event x"], "{long}");
+        let mut storage = vec![0u8; LONG + 64];
+        let mut assembler = Assembler::new(&mut storage);
+        assert_eq!(feed_all(&mut assembler, &input), ["event x"], "{long}");
+    }
+}

@@ -275,19 +275,8 @@ pub fn limits(input: &[u8]) {
             Some(_) => &items[..items.len() - 1],
             None => &items[..],
         };
-        let (mut events, mut retries, mut got_comments) = (Vec::new(), Vec::new(), Vec::new());
-        for item in got {
-            match item {
-                Item::Event {
-                    event_type,
-                    data,
-                    id,
-                } => events.push(ev(event_type, data, id)),
-                Item::Retry(ms) => retries.push(*ms),
-                Item::Comment(text) => got_comments.push(text),
-                Item::Error(e) => panic!("two errors in one block: {e:?}"),
-            }
-        }
+        let (events, retries, got_comments) =
+            split(got.iter().copied(), format_args!("two errors in one block"));
         assert!(got_comments.len() <= model.comments.len(), "comments");
         for (got, want) in got_comments.iter().zip(&model.comments) {
             assert!(comment_prefix(got, want), "a comment not in the model");
@@ -938,11 +927,14 @@ fn comment_prefix(got: &[u8], want: &str) -> bool {
     want.starts_with(got)
 }
 
-/// Asserts that a trace (no limits, comments cut only at `MAX_COMMENT`) is
-/// what the model says.
-pub fn assert_model(trace: &Trace, model: &Outcome, comments: bool, what: fmt::Arguments<'_>) {
-    let (mut events, mut retries, mut got_comments) = (Vec::new(), Vec::new(), Vec::new());
-    for item in &trace.items {
+/// The events, retries and comments of items that hold no error (an error
+/// panics, with `what`).
+fn split<'t>(
+    items: impl IntoIterator<Item = &'t Item>,
+    what: fmt::Arguments<'_>,
+) -> (Vec<Ev>, Vec<u64>, Vec<&'t Vec<u8>>) {
+    let (mut events, mut retries, mut comments) = (Vec::new(), Vec::new(), Vec::new());
+    for item in items {
         match item {
             Item::Event {
                 event_type,
@@ -950,10 +942,17 @@ pub fn assert_model(trace: &Trace, model: &Outcome, comments: bool, what: fmt::A
                 id,
             } => events.push(ev(event_type, data, id)),
             Item::Retry(ms) => retries.push(*ms),
-            Item::Comment(text) => got_comments.push(text),
+            Item::Comment(text) => comments.push(text),
             Item::Error(error) => panic!("{what}: unexpected {error:?}"),
         }
     }
+    (events, retries, comments)
+}
+
+/// Asserts that a trace (no limits, comments cut only at `MAX_COMMENT`) is
+/// what the model says.
+pub fn assert_model(trace: &Trace, model: &Outcome, comments: bool, what: fmt::Arguments<'_>) {
+    let (events, retries, got_comments) = split(&trace.items, what);
     assert_eq!(events, model.events, "{what}: events");
     assert_eq!(retries, model.retries, "{what}: retries");
     if comments {

@@ -365,52 +365,66 @@ impl<S: Storage> Parser<S> {
                 self.data_piece(bytes, Some(whole), inline)?;
                 Ok(None)
             }
-            Token::Partial { field, bytes } => {
+            Token::Partial {
+                field: Field::Comment,
+                bytes,
+            } => {
                 self.spill(inline);
-                match field {
-                    Field::Data => {} // (matched above)
-                    Field::Event | Field::Id => {
-                        if field == Field::Event && !self.line_open {
-                            self.storage.clear_event_type();
-                        }
-                        self.check(bytes.len(), inline)?;
-                        self.storage.push_scratch(bytes);
-                    }
-                    Field::Comment => self.push_comment(bytes, inline),
+                self.push_comment(bytes, inline);
+                self.line_open = true;
+                Ok(None)
+            }
+            Token::Partial {
+                field: field @ (Field::Event | Field::Id),
+                bytes,
+            } => {
+                self.spill(inline);
+                if field == Field::Event && !self.line_open {
+                    self.storage.clear_event_type();
                 }
+                self.check(bytes.len(), inline)?;
+                self.storage.push_scratch(bytes);
                 self.line_open = true;
                 Ok(None)
             }
             Token::End {
-                field,
+                field: Field::Event,
                 bytes,
                 whole,
             } => {
-                let out = match field {
-                    Field::Data => None, // (matched above)
-                    Field::Event => {
-                        if !self.line_open {
-                            self.storage.clear_event_type();
-                        }
-                        self.check(bytes.len(), inline)?;
-                        if whole {
-                            self.storage.set_event_type(bytes);
-                        } else {
-                            self.storage.push_scratch(bytes);
-                            self.storage.scratch_to_event_type();
-                        }
-                        None
-                    }
-                    Field::Id => {
-                        self.check(bytes.len(), inline)?;
-                        self.storage.push_scratch(bytes);
-                        self.storage.scratch_to_id();
-                        None
-                    }
-                    Field::Comment => Some(self.comment_end(bytes, whole, inline)),
-                };
+                if !self.line_open {
+                    // Before the check: the old event type is being replaced.
+                    self.storage.clear_event_type();
+                }
+                self.check(bytes.len(), inline)?;
+                if whole {
+                    self.storage.set_event_type(bytes);
+                } else {
+                    self.storage.push_scratch(bytes);
+                    self.storage.scratch_to_event_type();
+                }
                 self.line_open = false;
-                Ok(out)
+                Ok(None)
+            }
+            Token::End {
+                field: Field::Id,
+                bytes,
+                ..
+            } => {
+                self.check(bytes.len(), inline)?;
+                self.storage.push_scratch(bytes);
+                self.storage.scratch_to_id();
+                self.line_open = false;
+                Ok(None)
+            }
+            Token::End {
+                field: Field::Comment,
+                bytes,
+                whole,
+            } => {
+                let out = self.comment_end(bytes, whole, inline);
+                self.line_open = false;
+                Ok(Some(out))
             }
             Token::IgnoredId => {
                 self.storage.clear_scratch();

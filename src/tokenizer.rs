@@ -233,8 +233,7 @@ impl Tokenizer {
 
     /// How the stream would end if it ended now. See [`End`].
     pub fn end_status(&self) -> End {
-        let mid_line = !matches!(self.state, State::Bom(0) | State::LineStart);
-        if mid_line || self.in_event {
+        if self.is_mid_line() || self.in_event {
             End::Incomplete {
                 discarded: self.since_blank,
             }

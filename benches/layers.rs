@@ -5,14 +5,18 @@
 //!
 //! - `tokenizer`: [`Tokenizer::feed`] until `NeedInput`; data pieces are counted (with
 //!   the LF the spec puts between `data` lines), nothing is stored.
-//! - `assembler`: [`Assembler`] over 2 MiB of lent storage (the `big` corpus's 1 MiB
-//!   lines fit), allocated once per group; a new parser per run.
-//! - `decoder`: a new [`Decoder`] per run, so its buffers grow as in a fresh stream.
+//! - `lent`: a [`Parser`] over 2 MiB of lent storage (the `big` corpus's 1 MiB
+//!   lines fit), allocated once per group; a new parser per run; `feed_all`.
+//! - `vec`: a new [`Parser`] over a `Vec` per run, so its buffer grows as in a fresh
+//!   stream; `feed_all`.
+//! - `vec-steps`: the same with the step-at-a-time `feed` loop.
 //! - `memchr2`: `memchr2_iter(b'\r', b'\n', whole input).count()`, whatever the
 //!   chunking: no parser that looks at line ends can beat it.
 //! - `memchr2-per-chunk`: the same scan once per chunk (not in `whole` groups).
 //!
-//! The event count and the total data length are asserted inside the timed closure.
+//! The corpora and the driving code are `ssewire_testkit::bench`, shared with
+//! `benches/compare`. The event count and the total data length are asserted inside
+//! the timed closure.
 //! The data checksum (an FNV-1a over every data byte, too slow for the timed loop) is
 //! checked once per layer and group before timing, only for groups the filter selects.
 //!
@@ -24,17 +28,14 @@
 //! cargo bench --bench layers -- '/1460B/decoder'   # one layer, one chunking
 //! ```
 
-#[path = "corpus.rs"]
-mod corpus;
-#[path = "drive.rs"]
-mod drive;
-
-use corpus::{Checksum, Chunking, Corpus, Expected, CHUNKINGS, KINDS};
 use criterion::measurement::WallTime;
 use criterion::{black_box, BenchmarkGroup, Criterion, SamplingMode, Throughput};
-use drive::{parse, tokenize, Sink};
 use memchr::memchr2_iter;
-use ssewire::{Assembler, Decoder};
+use ssewire::Parser;
+use ssewire_testkit::bench::corpus::{
+    self, Checksum, Chunking, Corpus, Expected, CHUNKINGS, KINDS,
+};
+use ssewire_testkit::bench::{parse, parse_steps, tokenize, Sink};
 use std::time::Duration;
 
 /// Lent storage for the assembler: the largest `big` event is 1 MiB.
@@ -94,8 +95,9 @@ fn bench_group(criterion: &mut Criterion, corpus: &Corpus, chunking: Chunking, s
 
     let chunks = || corpus::chunks(black_box(input), size);
     layer(&mut group, "tokenizer", expected, chunks, Tokenize);
-    layer(&mut group, "assembler", expected, chunks, Assemble(storage));
-    layer(&mut group, "decoder", expected, chunks, Decode);
+    layer(&mut group, "lent", expected, chunks, Lent(storage));
+    layer(&mut group, "vec", expected, chunks, Growable);
+    layer(&mut group, "vec-steps", expected, chunks, GrowableSteps);
     group.finish();
 }
 
@@ -134,8 +136,9 @@ trait Layer {
 }
 
 struct Tokenize;
-struct Assemble<'s>(&'s mut [u8]);
-struct Decode;
+struct Lent<'s>(&'s mut [u8]);
+struct Growable;
+struct GrowableSteps;
 
 impl Layer for Tokenize {
     fn run<'a, K: Sink>(&mut self, chunks: impl Iterator<Item = &'a [u8]>, sink: &mut K) {
@@ -143,15 +146,21 @@ impl Layer for Tokenize {
     }
 }
 
-impl Layer for Assemble<'_> {
+impl Layer for Lent<'_> {
     fn run<'a, K: Sink>(&mut self, chunks: impl Iterator<Item = &'a [u8]>, sink: &mut K) {
-        parse(&mut Assembler::new(self.0), chunks, sink);
+        parse(&mut Parser::new(&mut *self.0), chunks, sink);
     }
 }
 
-impl Layer for Decode {
+impl Layer for Growable {
     fn run<'a, K: Sink>(&mut self, chunks: impl Iterator<Item = &'a [u8]>, sink: &mut K) {
-        parse(&mut Decoder::new(), chunks, sink);
+        parse(&mut Parser::new(Vec::new()), chunks, sink);
+    }
+}
+
+impl Layer for GrowableSteps {
+    fn run<'a, K: Sink>(&mut self, chunks: impl Iterator<Item = &'a [u8]>, sink: &mut K) {
+        parse_steps(&mut Parser::new(Vec::new()), chunks, sink);
     }
 }
 
@@ -167,14 +176,5 @@ impl Sink for Counter {
     }
     fn dispatch(&mut self) {
         self.events += 1;
-    }
-}
-
-impl Sink for Checksum {
-    fn data(&mut self, piece: &[u8]) {
-        Checksum::data(self, piece);
-    }
-    fn dispatch(&mut self) {
-        Checksum::dispatch(self);
     }
 }

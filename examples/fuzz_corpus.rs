@@ -1,14 +1,12 @@
 //! Writes the fuzz seed corpus: `fuzz/corpus/<target>/<hash>` for each fuzz
 //! target, from `spec-fixtures/**/*.sse`, inline seeds and variants (see
-//! `fuzz/checks/corpus.rs`, which `tests/fuzz_replay.rs` also runs on stable).
+//! `testkit/src/corpus.rs`, which `tests/fuzz_replay.rs` also runs on stable).
 //!
 //! ```text
 //! cargo run --example fuzz_corpus [-- OUT_DIR]   # default: fuzz/corpus
 //! ```
 
-#[path = "../fuzz/checks/corpus.rs"]
-mod corpus;
-
+use ssewire_testkit::corpus;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 

@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
-use ssewire::{Config, Decoder, End, Step};
+use ssewire::{Config, Event, Handler, Parser, StreamEnd};
 
 fn main() -> ExitCode {
     let mut comments = false;
@@ -52,11 +52,14 @@ fn main() -> ExitCode {
     }
 }
 
-/// Feeds the stream to a decoder chunk by chunk, as it arrives.
+/// Feeds the stream to a parser chunk by chunk, as it arrives.
 fn run(mut reader: impl Read, comments: bool) -> io::Result<()> {
-    let mut decoder = Decoder::with_config(Config::new().comments(comments));
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    let mut line = String::new();
+    let mut parser = Parser::with_config(Vec::new(), Config::new().comments(comments));
+    let mut out = JsonLines {
+        out: io::BufWriter::new(io::stdout().lock()),
+        line: String::new(),
+        result: Ok(()),
+    };
     let mut chunk = vec![0u8; 64 * 1024];
     loop {
         let n = match reader.read(&mut chunk) {
@@ -65,49 +68,46 @@ fn run(mut reader: impl Read, comments: bool) -> io::Result<()> {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
-        let mut input = chunk.get(..n).unwrap_or_default();
-        loop {
-            let (step, used) = decoder.feed(input);
-            input = input.get(used..).unwrap_or_default();
-            let step = step.map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-            if matches!(step, Step::NeedInput) {
-                break;
-            }
-            line.clear();
-            to_json(&step, &mut line);
-            writeln!(out, "{line}")?;
-        }
+        parser.feed_all(chunk.get(..n).unwrap_or_default(), &mut out);
+        std::mem::replace(&mut out.result, Ok(()))?;
         // Interactive streams: show each chunk's events as they arrive.
-        out.flush()?;
+        out.out.flush()?;
     }
-    loop {
-        let step = decoder
-            .finish()
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-        if let Step::End(end) = step {
-            let end = match end {
-                End::Clean => "clean",
-                End::Incomplete { .. } => "incomplete",
-            };
-            line.clear();
-            line.push_str("{\"end\": \"");
-            line.push_str(end);
-            line.push_str("\", \"last_event_id\": ");
-            json_string(&String::from_utf8_lossy(decoder.last_event_id()), &mut line);
-            line.push('}');
-            writeln!(out, "{line}")?;
-            break;
-        }
-        line.clear();
-        to_json(&step, &mut line);
-        writeln!(out, "{line}")?;
-    }
-    out.flush()
+    let end = match parser.finish() {
+        StreamEnd::Clean => "clean",
+        StreamEnd::Truncated { .. } => "incomplete",
+    };
+    let line = &mut out.line;
+    line.clear();
+    line.push_str("{\"end\": \"");
+    line.push_str(end);
+    line.push_str("\", \"last_event_id\": ");
+    json_string(&String::from_utf8_lossy(parser.last_event_id()), line);
+    line.push('}');
+    writeln!(out.out, "{line}")?;
+    out.out.flush()
 }
 
-fn to_json(step: &Step<'_>, out: &mut String) {
-    match step {
-        Step::Event(event) => {
+/// Writes what the parser hands out as JSON lines; keeps the first failure.
+struct JsonLines<W> {
+    out: W,
+    line: String,
+    result: io::Result<()>,
+}
+
+impl<W: Write> JsonLines<W> {
+    fn write_line(&mut self, fill: impl FnOnce(&mut String)) {
+        if self.result.is_ok() {
+            self.line.clear();
+            fill(&mut self.line);
+            self.result = writeln!(self.out, "{}", self.line);
+        }
+    }
+}
+
+impl<W: Write> Handler for JsonLines<W> {
+    fn event(&mut self, event: Event<'_>) {
+        self.write_line(|out| {
             out.push_str("{\"type\": ");
             json_string(&event.event_type_lossy(), out);
             out.push_str(", \"data\": ");
@@ -115,16 +115,27 @@ fn to_json(step: &Step<'_>, out: &mut String) {
             out.push_str(", \"id\": ");
             json_string(&event.id_lossy(), out);
             out.push('}');
-        }
-        Step::Retry(ms) => {
+        });
+    }
+
+    fn retry(&mut self, ms: u64) {
+        self.write_line(|out| {
             let _ = write!(out, "{{\"retry\": {ms}}}");
-        }
-        Step::Comment(text) => {
+        });
+    }
+
+    fn comment(&mut self, text: &[u8], _truncated: bool) {
+        self.write_line(|out| {
             out.push_str("{\"comment\": ");
             json_string(&String::from_utf8_lossy(text), out);
             out.push('}');
+        });
+    }
+
+    fn error(&mut self, error: ssewire::Error) {
+        if self.result.is_ok() {
+            self.result = Err(io::Error::new(io::ErrorKind::InvalidData, error));
         }
-        Step::NeedInput | Step::End(_) => {}
     }
 }
 

@@ -1,29 +1,25 @@
 //! Settings for a [`Parser`](crate::Parser).
 
-/// What to do when an event goes over the limit.
+/// What to do when an event goes over a limit
+/// ([`Config::max_event_bytes`], [`Config::max_id_bytes`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum OnLimit {
-    /// Report the error, then refuse all input (returning the same error,
-    /// consuming nothing) until [`reset`](crate::Parser::reset). The default:
-    /// a stream that sends oversized events is usually one to drop.
+    /// Report the error, then drop the rest of the stream: each later `feed`
+    /// consumes its whole input and returns [`Error::Stopped`](crate::Error::Stopped)
+    /// (so a loop that logs errors and goes on ends), until
+    /// [`reset`](crate::Parser::reset) starts a new stream or
+    /// [`resume`](crate::Parser::resume) picks this one up again at the next
+    /// blank line. The default: a stream that sends oversized events is
+    /// usually one to drop.
     #[default]
     Stop,
     /// Report the error, drop the event, and skip its remaining lines up to and
     /// including the next blank line; later events are parsed as usual. The
-    /// dropped event's `id` and `retry` lines have no effect.
+    /// dropped event's `id` lines have no effect (the last event ID stays that
+    /// of the last event received); `retry` lines and comments, which belong
+    /// to no event, are handed out as usual.
     SkipEvent,
-}
-
-/// What [`finish`](crate::Parser::finish) does with an event that has no blank
-/// line after it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum AtEof {
-    /// Discard it, as the spec says (and browsers do). The default.
-    #[default]
-    Discard,
-    /// End the partial line and dispatch the event as if a blank line had
-    /// followed: for servers that never send the final blank line.
-    Dispatch,
 }
 
 /// Parser settings. Build with [`Config::new`] and the `const` setters.
@@ -34,16 +30,17 @@ pub enum AtEof {
 ///     .max_event_bytes(1 << 20)
 ///     .on_limit(OnLimit::SkipEvent)
 ///     .comments(true);
-/// assert_eq!(CONFIG.get_max_event_bytes(), 1 << 20);
+/// # let _ = CONFIG;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {
     pub(crate) max_event_bytes: usize,
+    pub(crate) max_id_bytes: usize,
     pub(crate) on_limit: OnLimit,
     pub(crate) comments: bool,
     pub(crate) max_comment_bytes: usize,
     pub(crate) strict_utf8: bool,
-    pub(crate) at_eof: AtEof,
+    pub(crate) fast_paths: bool,
 }
 
 impl Default for Config {
@@ -55,19 +52,23 @@ impl Default for Config {
 impl Config {
     /// The default limit on bytes retained for one event: 16 MiB.
     pub const DEFAULT_MAX_EVENT_BYTES: usize = 16 << 20;
+    /// The default limit on the last event ID: 4 KiB (more than any HTTP
+    /// server takes back in a `Last-Event-ID` header).
+    pub const DEFAULT_MAX_ID_BYTES: usize = 4 << 10;
     /// The default limit on bytes of one comment handed out: 4 KiB.
     pub const DEFAULT_MAX_COMMENT_BYTES: usize = 4 << 10;
 
-    /// The defaults: 16 MiB per event, [`OnLimit::Stop`], no comments, bytes
-    /// not checked for UTF-8, [`AtEof::Discard`].
+    /// The defaults: 16 MiB per event, 4 KiB per ID, [`OnLimit::Stop`], no
+    /// comments, bytes not checked for UTF-8.
     pub const fn new() -> Self {
         Self {
             max_event_bytes: Self::DEFAULT_MAX_EVENT_BYTES,
+            max_id_bytes: Self::DEFAULT_MAX_ID_BYTES,
             on_limit: OnLimit::Stop,
             comments: false,
             max_comment_bytes: Self::DEFAULT_MAX_COMMENT_BYTES,
             strict_utf8: false,
-            at_eof: AtEof::Discard,
+            fast_paths: cfg!(not(ssewire_slow)),
         }
     }
 
@@ -75,13 +76,24 @@ impl Config {
     /// LF separators), event type, last event ID buffer and the committed last
     /// event ID, and a value cut by a chunk boundary. A `data` line delivered
     /// without copying counts too, so the limit does not depend on chunking.
-    /// Lent storage also limits it to its own size. `usize::MAX`: no limit.
+    /// Fixed storage also limits it to its own size. `usize::MAX`: no limit.
     pub const fn max_event_bytes(mut self, bytes: usize) -> Self {
         self.max_event_bytes = bytes;
         self
     }
 
-    /// What to do when an event goes over the limit. See [`OnLimit`].
+    /// Limit on an `id` value: a longer one is an
+    /// [`Error::IdTooLong`](crate::Error::IdTooLong) for its event, under the
+    /// [`OnLimit`] policy, and the last event ID keeps its value. The last
+    /// event ID stays in storage from event to event, so it counts against
+    /// every event's [`max_event_bytes`](Self::max_event_bytes); this bound
+    /// keeps one long ID from starving later events. Default 4 KiB.
+    pub const fn max_id_bytes(mut self, bytes: usize) -> Self {
+        self.max_id_bytes = bytes;
+        self
+    }
+
+    /// What to do when an event goes over a limit. See [`OnLimit`].
     pub const fn on_limit(mut self, policy: OnLimit) -> Self {
         self.on_limit = policy;
         self
@@ -93,8 +105,8 @@ impl Config {
         self
     }
 
-    /// Comments longer than this are cut to this many bytes (comments are not
-    /// events: they are never an error). Default 4 KiB.
+    /// Comments longer than this are cut to this many bytes, and say so
+    /// (comments are not events: they are never an error). Default 4 KiB.
     pub const fn max_comment_bytes(mut self, bytes: usize) -> Self {
         self.max_comment_bytes = bytes;
         self
@@ -109,15 +121,12 @@ impl Config {
         self
     }
 
-    /// What [`finish`](crate::Parser::finish) does with an incomplete last
-    /// event. See [`AtEof`].
-    pub const fn at_eof(mut self, policy: AtEof) -> Self {
-        self.at_eof = policy;
+    /// Turns the fast paths off (or on again), to check them against the
+    /// slow path. Not for production use: the results are the same, slower.
+    /// (The `ssewire_slow` cfg turns them off by default.)
+    #[doc(hidden)]
+    pub const fn fast_paths(mut self, yes: bool) -> Self {
+        self.fast_paths = yes;
         self
-    }
-
-    /// The event limit set.
-    pub const fn get_max_event_bytes(&self) -> usize {
-        self.max_event_bytes
     }
 }

@@ -6,18 +6,29 @@ use core::fmt;
 use crate::Field;
 
 /// Why a [`Parser`](crate::Parser) refused an event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Error {
     /// The event in progress needed more bytes than the limit allows
-    /// ([`Config::max_event_bytes`](crate::Config::max_event_bytes), or the size
-    /// of the lent storage). The event was dropped; what happens next is the
+    /// ([`Config::max_event_bytes`](crate::Config::max_event_bytes), or the
+    /// size of fixed storage). The event was dropped; what happens next is the
     /// [`OnLimit`](crate::OnLimit) policy.
     LimitExceeded {
         /// The limit in force, in bytes.
         limit: usize,
-        /// How many bytes the event would have retained at that point.
+        /// How many bytes the event had reached when it went over: more than
+        /// `limit`, and a lower bound of its size. How far past the limit
+        /// depends on how the input was cut (a value in one chunk is counted
+        /// at once, a value cut into pieces piece by piece).
         needed: usize,
+    },
+    /// An `id` value was longer than
+    /// [`Config::max_id_bytes`](crate::Config::max_id_bytes). Its event was
+    /// dropped and the last event ID kept its value; what happens next is the
+    /// [`OnLimit`](crate::OnLimit) policy.
+    IdTooLong {
+        /// The limit in force, in bytes.
+        limit: usize,
     },
     /// Strict UTF-8 mode: a field of the event was not valid UTF-8. The event
     /// was dropped; parsing goes on with the next one.
@@ -27,6 +38,11 @@ pub enum Error {
         /// Length of the valid prefix of that field's bytes.
         valid_up_to: usize,
     },
+    /// An earlier error stopped the parser ([`OnLimit::Stop`](crate::OnLimit::Stop)):
+    /// the input was consumed and dropped. Call
+    /// [`reset`](crate::Parser::reset) for a new stream, or
+    /// [`resume`](crate::Parser::resume) to go on with this one.
+    Stopped,
 }
 
 impl fmt::Display for Error {
@@ -34,8 +50,11 @@ impl fmt::Display for Error {
         match self {
             Self::LimitExceeded { limit, needed } => write!(
                 f,
-                "event exceeds the limit of {limit} bytes (needed {needed} bytes)"
+                "event exceeds the limit of {limit} bytes (reached {needed} bytes)"
             ),
+            Self::IdTooLong { limit } => {
+                write!(f, "event ID exceeds the limit of {limit} bytes")
+            }
             Self::InvalidUtf8 { field, valid_up_to } => write!(
                 f,
                 "invalid UTF-8 in the {} of an event after {valid_up_to} valid bytes",
@@ -46,6 +65,7 @@ impl fmt::Display for Error {
                     Field::Comment => "comment",
                 }
             ),
+            Self::Stopped => f.write_str("the parser stopped after an earlier error"),
         }
     }
 }

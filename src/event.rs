@@ -7,7 +7,9 @@ use core::str::Utf8Error;
 /// Borrowed: from the input when the event was one `data` line wholly inside
 /// the chunk being fed (no copy), otherwise from the parser's storage. Copy out
 /// what you keep before feeding again.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+/// Two events are equal when their [`event_type`](Self::event_type), data and
+/// ID are: an event with no event type equals one whose type is `message`.
+#[derive(Clone, Copy)]
 pub struct Event<'a> {
     pub(crate) event_type: &'a [u8],
     pub(crate) data: &'a [u8],
@@ -90,34 +92,111 @@ impl<'a> Event<'a> {
     pub fn id_lossy(&self) -> alloc::borrow::Cow<'a, str> {
         alloc::string::String::from_utf8_lossy(self.id)
     }
+}
 
-    /// Writes `bytes` as text, invalid UTF-8 as U+FFFD, without allocating:
-    /// the `no_std` way to get the lossy text of a field.
-    ///
-    /// ```
-    /// let event = ssewire::Event::new(b"", b"caf\xC3\xA9 \xFF", b"");
-    /// let mut out = String::new();
-    /// ssewire::Event::write_lossy(&mut out, event.data()).unwrap();
-    /// assert_eq!(out, "café \u{FFFD}");
-    /// ```
-    pub fn write_lossy(out: &mut impl core::fmt::Write, bytes: &[u8]) -> core::fmt::Result {
-        for chunk in bytes.utf8_chunks() {
-            out.write_str(chunk.valid())?;
-            if !chunk.invalid().is_empty() {
-                out.write_char(char::REPLACEMENT_CHARACTER)?;
+impl PartialEq for Event<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.event_type() == other.event_type() && self.data == other.data && self.id == other.id
+    }
+}
+
+impl Eq for Event<'_> {}
+
+impl core::hash::Hash for Event<'_> {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        (self.event_type(), self.data, self.id).hash(state);
+    }
+}
+
+/// Shows each field as lossy text, cut after [`DEBUG_BYTES`] bytes, so
+/// failing tests and logs show what arrived without flooding them.
+impl core::fmt::Debug for Event<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Event")
+            .field("event_type", &Shown(self.event_type()))
+            .field("data", &Shown(self.data))
+            .field("id", &Shown(self.id))
+            .finish()
+    }
+}
+
+/// How many bytes of a field `Debug` shows.
+const DEBUG_BYTES: usize = 96;
+
+/// A field for `Debug`: quoted lossy text, escaped, cut with its length.
+struct Shown<'a>(&'a [u8]);
+
+impl core::fmt::Debug for Shown<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let shown = self.0.get(..DEBUG_BYTES).unwrap_or(self.0);
+        f.write_str("\"")?;
+        for chunk in shown.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                write!(f, "{}", c.escape_debug())?;
             }
+            for b in chunk.invalid() {
+                write!(f, "\\x{b:02X}")?;
+            }
+        }
+        f.write_str("\"")?;
+        if shown.len() < self.0.len() {
+            write!(f, "... ({} bytes)", self.0.len())?;
         }
         Ok(())
     }
 }
 
-impl core::fmt::Debug for Event<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        // Lengths only: payloads stay out of logs.
-        f.debug_struct("Event")
-            .field("event_type_len", &self.event_type.len())
-            .field("data_len", &self.data.len())
-            .field("id_len", &self.id.len())
-            .finish()
+/// Writes `bytes` as text, invalid UTF-8 as U+FFFD (as the lossy accessors
+/// of [`Event`] do), without allocating: the `no_std` way to get the lossy
+/// text of a field.
+///
+/// ```
+/// let event = ssewire::Event::new(b"", b"caf\xC3\xA9 \xFF", b"");
+/// let mut out = String::new();
+/// ssewire::write_lossy(&mut out, event.data()).unwrap();
+/// assert_eq!(out, "café \u{FFFD}");
+/// ```
+pub fn write_lossy(out: &mut impl core::fmt::Write, bytes: &[u8]) -> core::fmt::Result {
+    for chunk in bytes.utf8_chunks() {
+        out.write_str(chunk.valid())?;
+        if !chunk.invalid().is_empty() {
+            out.write_char(char::REPLACEMENT_CHARACTER)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::format;
+
+    use super::Event;
+
+    #[test]
+    fn debug_shows_content_cut_at_a_bound() {
+        let event = Event::new(b"", b"a\nb\xFF", b"7");
+        assert_eq!(
+            format!("{event:?}"),
+            r#"Event { event_type: "message", data: "a\nb\xFF", id: "7" }"#
+        );
+        let long = [b'x'; 200];
+        let shown = format!("{:?}", Event::new(b"t", &long, b""));
+        assert!(
+            shown.contains(&format!("\"{}\"... (200 bytes)", "x".repeat(96))),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn no_event_type_equals_message() {
+        assert_eq!(
+            Event::new(b"", b"d", b"i"),
+            Event::new(b"message", b"d", b"i")
+        );
+        assert_ne!(
+            Event::new(b"other", b"d", b"i"),
+            Event::new(b"", b"d", b"i")
+        );
     }
 }

@@ -10,35 +10,36 @@
 //! its LF at the start of the next), one leading BOM, `data`, `event`, `id`,
 //! `retry`, comments, unknown fields, dispatch and the end of the stream.
 //!
-//! Three layers, each usable alone:
+//! Two layers, each usable alone:
 //!
+//! - [`Parser`]: whole [`Event`]s, in storage you choose: a `Vec<u8>` that
+//!   grows as events need, never past the limit (16 MiB by default; feature
+//!   `alloc`), an array `[u8; N]` it owns, or a `&mut [u8]` you lend (no
+//!   allocation; the storage's size is the limit). An event whose one `data`
+//!   line lies inside the chunk being fed is handed out borrowed from that
+//!   chunk, without a copy.
 //! - [`Tokenizer`]: never fails, keeps a few dozen bytes of state, stores no
-//!   input. Hands out field values borrowed from the input.
-//! - [`Assembler`]: whole [`Event`]s in storage the caller lends (`&mut [u8]`,
-//!   or an array via [`Parser::array`]); no allocation; the storage's size is
-//!   the limit.
-//! - [`Decoder`] (feature `alloc`): the same over a `Vec` that grows as events
-//!   need, never past the limit (16 MiB by default), and is reused.
+//!   input. Hands out field values borrowed from the input, for callers who
+//!   assemble events themselves (see [`Token`]).
 //!
-//! [`Assembler`] and [`Decoder`] are the same [`Parser`] over different
-//! [`Storage`]. One `feed` call returns one [`Step`] and the number of bytes
-//! it consumed, in the manner of `csv-core`: slice the input and call again.
-//! An event whose one `data` line lies inside the chunk being fed is handed
-//! out borrowed from that chunk, without a copy.
+//! [`Parser::feed_all`] parses a chunk and hands every event to a
+//! [`Handler`]; [`Parser::feed`] returns one [`Step`] and the number of bytes
+//! it consumed, in the manner of `csv-core`, for callers that stop between
+//! events. [`Parser::finish`] says how the stream ended ([`StreamEnd`]).
 //!
 //! # Examples
 //!
 //! ```
-//! use ssewire::{Decoder, Step};
+//! use ssewire::{Parser, Step, StreamEnd};
 //!
-//! let mut decoder = Decoder::new();
+//! let mut parser = Parser::new(Vec::new());
 //! let mut seen = Vec::new();
 //! // A CRLF stream cut in awkward places: inside "data", between CR and LF.
 //! let chunks: [&[u8]; 3] = [b"retry: 3000\r\nid: 1\r\nda", b"ta: hello\r", b"\n\r\n"];
 //! for chunk in chunks {
 //!     let mut input = chunk;
 //!     loop {
-//!         let (step, used) = decoder.feed(input);
+//!         let (step, used) = parser.feed(input);
 //!         input = &input[used..];
 //!         match step.expect("no limit is hit here") {
 //!             Step::Event(event) => seen.push(format!(
@@ -48,24 +49,24 @@
 //!                 event.id_lossy()
 //!             )),
 //!             Step::Retry(ms) => seen.push(format!("retry {ms}")),
+//!             Step::Comment { .. } => {}
 //!             Step::NeedInput => break,
-//!             _ => {}
 //!         }
 //!     }
 //! }
 //! assert_eq!(seen, ["retry 3000", "message \"hello\" id=1"]);
-//! assert!(matches!(decoder.finish(), Ok(Step::End(ssewire::End::Clean))));
-//! assert_eq!(decoder.last_event_id(), b"1");
-//! assert_eq!(decoder.reconnection_time(), Some(3000));
+//! assert_eq!(parser.last_event_id(), b"1");
+//! assert_eq!(parser.reconnection_time(), Some(3000));
+//! assert_eq!(parser.finish(), StreamEnd::Clean);
 //! ```
 //!
 //! Without an allocator, lend the parser some bytes:
 //!
 //! ```
-//! use ssewire::{Assembler, Step};
+//! use ssewire::{Parser, Step};
 //!
 //! let mut storage = [0u8; 64];
-//! let mut parser = Assembler::new(&mut storage);
+//! let mut parser = Parser::new(&mut storage[..]);
 //! let (step, used) = parser.feed(b"data: a\ndata: b\n\n");
 //! match step {
 //!     Ok(Step::Event(event)) => assert_eq!(event.data(), b"a\nb"),
@@ -77,8 +78,8 @@
 //! # Crate features
 //!
 //! - `std` (default): turns on `alloc` and `memchr`'s runtime CPU detection.
-//! - `alloc`: the [`Decoder`], and lossy `Cow<str>` accessors
-//!   on [`Event`].
+//! - `alloc`: [`Parser`] over a growable `Vec<u8>`, and lossy `Cow<str>`
+//!   accessors on [`Event`].
 //!
 //! With no features the crate is `#![no_std]`, needs no allocator and depends
 //! on `memchr` alone. Features add capability; they never change a result.
@@ -100,10 +101,12 @@
 //!
 //! Bytes retained for one event (data, event type, IDs, a value cut by a chunk
 //! boundary) are capped: 16 MiB by default ([`Config::max_event_bytes`]), the
-//! storage size for lent storage, enforced as bytes arrive so an endless line
+//! storage size for fixed storage, enforced as bytes arrive so an endless line
 //! is caught. Over the cap, [`Error::LimitExceeded`] names the limit; the
 //! event is dropped, never truncated, and [`OnLimit`] picks between stopping
-//! until [`Parser::reset`] and resuming after the event's blank line. Unknown
+//! (until [`Parser::reset`] or [`Parser::resume`]) and skipping to the event's
+//! blank line. The last event ID stays stored from event to event, so it is
+//! bounded on its own ([`Config::max_id_bytes`], 4 KiB). Unknown
 //! fields and (unless asked for) comments are skipped without being stored.
 //! Every input byte is looked at a bounded number of times, however the input
 //! is cut.
@@ -126,33 +129,32 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+mod buffers;
 mod config;
 mod error;
 mod event;
+mod handler;
 mod parser;
-mod storage;
-pub mod tokenizer;
+mod tokenizer;
 
-pub use config::{AtEof, Config, OnLimit};
+pub use buffers::Storage;
+pub use config::{Config, OnLimit};
 pub use error::Error;
-pub use event::Event;
-#[cfg(feature = "alloc")]
-pub use parser::Decoder;
-pub use parser::{Assembler, Parser, Step};
-pub use storage::{Backing, Slab, Storage};
+pub use event::{write_lossy, Event};
+pub use handler::Handler;
+pub use parser::{Parser, Step};
 pub use tokenizer::{Field, Token, Tokenizer};
 
-/// How a stream ended: from [`Parser::finish`] (as [`Step::End`]) and
-/// [`Tokenizer::finish`].
+/// How a stream ended: from [`Parser::finish`] and [`Tokenizer::finish`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum End {
+pub enum StreamEnd {
     /// Between events: no unterminated line, and no `data`, `event` or `id`
     /// line since the last blank line. Nothing was lost.
     Clean,
-    /// In the middle of an event or a line. The spec discards it.
-    Incomplete {
+    /// In the middle of an event or a line: the spec discards it.
+    Truncated {
         /// Bytes received since the last blank line that did not reach the
-        /// caller (0 when [`AtEof::Dispatch`] dispatched them).
+        /// caller (0 when [`Parser::dispatch_pending`] dispatched them).
         discarded: u64,
     },
 }

@@ -1,34 +1,34 @@
-//! Layers 1 and 2: whole events, assembled from tokens in some [`Storage`].
+//! Whole events, assembled from tokens in some [`Storage`].
 //!
-//! One `feed` call runs the tokenizer until something is ready for the caller
+//! One `advance` runs the tokenizer until something is ready for the caller
 //! (an event, a `retry`, a comment) or the input is used up, and returns that
-//! one [`Step`] with the number of bytes consumed. The spec's interpretation
-//! rules (§9.2.6) live here: appending data with LF separators, the event type
-//! buffer, the last event ID buffer and its commit at each blank line, and the
-//! dispatch steps.
+//! one item with the number of bytes consumed; [`Parser::feed`] hands it out
+//! as a [`Step`], [`Parser::feed_all`] to a [`Handler`]. The spec's
+//! interpretation rules (§9.2.6) live here: appending data with LF
+//! separators, the event type buffer, the last event ID buffer and its commit
+//! at each blank line, and the dispatch steps.
 //!
-//! Zero-copy fast path: a `data` line wholly inside the input, starting an
-//! event, is held as a slice of the input (`inline`) and delivered from there if
-//! the blank line follows in the same input; anything else that touches the
-//! data buffer first copies it into storage ("spills" it).
+//! Zero-copy: a `data` line wholly inside the input, starting an event, is
+//! held as a slice of the input (`borrowed`) and delivered from there if the
+//! blank line follows in the same input; anything else that touches the data
+//! buffer first copies it into storage (`spill`).
 //!
-//! Token-free fast paths (measured with callgrind; see `benches/`): `data`
-//! lines go straight from the tokenizer's `data_value`, `data_line` and
-//! `data_event` into `data_piece` without building tokens,
-//! and a whole one-line event is dispatched in one step. Each leaves the
-//! tokenizer exactly as the token path would, so both paths stay
-//! interchangeable (the property tests and fixtures run every chunking, which
-//! mixes them).
+//! Fast paths (measured with callgrind; see `benches/`): `data` lines go
+//! straight from the tokenizer's `data_value`, `data_line` and `data_event`
+//! into `data_piece` without tokens, and a whole one-line event is dispatched
+//! in one step. They are off with [`Config::fast_paths`]`(false)`, and a unit
+//! test compares the whole parser state after the fast and the slow path at
+//! every prefix of every spec fixture.
 //!
 //! Items borrowed from storage are cleared lazily, at the start of the next
-//! call (`Cleanup`), so that they can be returned by reference.
+//! call (`Clear`), so that they can be returned by reference.
 
-use crate::storage::{Slab, Storage};
-use crate::tokenizer::{Field, Token, Tokenizer};
-use crate::{AtEof, Config, End, Error, Event, OnLimit};
+use crate::buffers::{EventBuffers, Storage};
+use crate::tokenizer::{DataPiece, Field, Token, Tokenizer};
+use crate::{Config, Error, Event, Handler, OnLimit, StreamEnd};
 
-/// What one call of [`Parser::feed`] or [`Parser::finish`] produced. Named
-/// after what the caller does next.
+/// What one call of [`Parser::feed`] produced. Named after what the caller
+/// does next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[must_use]
 pub enum Step<'a> {
@@ -38,130 +38,147 @@ pub enum Step<'a> {
     /// It takes effect at once, whether or not an event follows.
     Retry(u64),
     /// A comment line (only with [`Config::comments`]): the text after the
-    /// colon, one leading space removed, cut to
-    /// [`Config::max_comment_bytes`].
-    Comment(&'a [u8]),
+    /// colon, one leading space removed.
+    Comment {
+        /// The text, at most [`Config::max_comment_bytes`] of it (and no more
+        /// than the event limit leaves, when the comment was cut by a chunk
+        /// boundary and had to be stored).
+        text: &'a [u8],
+        /// Whether `text` was cut short by one of those limits.
+        truncated: bool,
+    },
     /// The input is used up: feed the next chunk (or call
     /// [`finish`](Parser::finish) at end of stream).
     NeedInput,
-    /// From [`finish`](Parser::finish) only: the stream is over, and this is how
-    /// it ended. The parser is ready for a new stream.
-    End(End),
+}
+
+/// Where an item's bytes are: in the input, or in storage.
+#[derive(Clone, Copy)]
+enum Source<'i> {
+    Input(&'i [u8]),
+    Stored,
 }
 
 /// What `advance` found, borrowing the input only (never the parser), so the
 /// parser can keep working on itself before turning it into a [`Step`].
-enum Out<'i> {
-    /// `Some`: the data is this slice of the input; `None`: in storage.
-    Event(Option<&'i [u8]>),
+enum Found<'i> {
+    Event(Source<'i>),
     Retry(u64),
-    /// `Some`: the comment is this slice of the input; `None`: in scratch.
-    Comment(Option<&'i [u8]>),
+    Comment(Source<'i>, bool),
     NeedInput,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mode {
     Normal,
-    /// Dropping an event that went over the limit, up to its blank line.
+    /// Dropping an event that went over a limit, up to its blank line.
     Skipping,
-    /// Went over the limit with [`OnLimit::Stop`]: refusing input until reset.
-    Stopped(Error),
+    /// Went over a limit with [`OnLimit::Stop`]: dropping all input.
+    Stopped,
 }
 
 /// What the item handed out last left in storage, to clear on the next call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Cleanup {
+enum Clear {
     Nothing,
     Event,
     Comment,
 }
 
-/// An event-stream parser: bytes in, [`Step`]s out, state in `S`.
+/// An event-stream parser: bytes in, events out, the event in progress kept
+/// in storage `S`.
 ///
-/// Use it through [`Assembler`](crate::Assembler) (lent storage, no
-/// allocation), [`Parser<Slab<[u8; N]>>`](Parser::array) (an array it owns), or
-/// [`Decoder`](crate::Decoder) (growable buffers, with `alloc`). They behave the
-/// same but for the limit: the lent storage's size caps
-/// [`Config::max_event_bytes`].
-#[derive(Debug)]
-pub struct Parser<S> {
+/// The storage is what you give [`Parser::new`]: a `Vec<u8>` that grows as
+/// events need, up to [`Config::max_event_bytes`] (feature `alloc`); an array
+/// `[u8; N]` the parser owns; or a `&mut [u8]` you lend. Fixed storage is
+/// also the limit on one event. All three behave the same otherwise.
+///
+/// ```
+/// use ssewire::{Config, Parser, Step};
+///
+/// let mut growable = Parser::new(Vec::new());
+/// let mut owned = Parser::with_config([0u8; 256], Config::new().comments(true));
+/// let mut bytes = [0u8; 256];
+/// let mut lent = Parser::new(&mut bytes[..]);
+///
+/// let input = b"event: greeting\ndata: hi\n\n";
+/// for steps in [growable.feed(input), owned.feed(input), lent.feed(input)] {
+///     match steps {
+///         (Ok(Step::Event(event)), 26) => {
+///             assert_eq!(event.event_type(), b"greeting");
+///             assert_eq!(event.data(), b"hi");
+///         }
+///         other => panic!("{other:?}"),
+///     }
+/// }
+/// ```
+pub struct Parser<S: Storage> {
     tokenizer: Tokenizer,
-    storage: S,
+    buffers: EventBuffers<S>,
     config: Config,
     limit: usize,
     /// The data buffer is non-empty (counting the LF after each line, which
     /// storage leaves out: it is added before the next line instead).
     has_data: bool,
-    /// A `Partial` of the current line came already.
+    /// A `ValuePart` of the current line came already.
     line_open: bool,
+    /// A comment piece was cut to fit.
+    comment_cut: bool,
     mode: Mode,
-    cleanup: Cleanup,
+    clear: Clear,
     reconnection_time: Option<u64>,
-    /// How the stream ended, once `finish` has been called.
-    eof: Option<End>,
-    /// Line ends still to feed for [`AtEof::Dispatch`].
-    flush: u8,
+    /// How the stream was going to end when [`Parser::dispatch_pending`]
+    /// completed it.
+    completed: Option<StreamEnd>,
 }
 
-/// A parser whose events live in storage the caller lends: no allocation,
-/// `no_std`; the storage's length is the limit on one event.
-///
-/// ```
-/// use ssewire::{Assembler, Step};
-/// let mut storage = [0u8; 256];
-/// let mut parser = Assembler::new(&mut storage);
-/// let mut input: &[u8] = b"event: greeting\ndata: hi\n\n";
-/// loop {
-///     let (step, used) = parser.feed(input);
-///     input = &input[used..];
-///     match step.unwrap() {
-///         Step::Event(event) => {
-///             assert_eq!(event.event_type(), b"greeting");
-///             assert_eq!(event.data(), b"hi");
-///         }
-///         Step::NeedInput => break,
-///         _ => {}
-///     }
-/// }
-/// ```
-pub type Assembler<'s> = Parser<Slab<&'s mut [u8]>>;
-
-impl<'s> Parser<Slab<&'s mut [u8]>> {
-    /// A parser over `storage` with the default [`Config`].
-    pub fn new(storage: &'s mut [u8]) -> Self {
-        Self::with_config(storage, Config::new())
-    }
-
-    /// A parser over `storage` with `config`.
-    pub fn with_config(storage: &'s mut [u8], config: Config) -> Self {
-        Self::from_storage(Slab::new(storage), config)
+/// The settings and where the stream stands; not the stored bytes.
+impl<S: Storage> core::fmt::Debug for Parser<S> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Parser")
+            .field("config", &self.config)
+            .field("limit", &self.limit)
+            .field("retained_bytes", &self.retained_bytes())
+            .field("stopped", &self.is_stopped())
+            .field("skipping", &(self.mode == Mode::Skipping))
+            .field("last_event_id_len", &self.last_event_id().len())
+            .field("reconnection_time", &self.reconnection_time)
+            .finish_non_exhaustive()
     }
 }
 
-impl<const N: usize> Parser<Slab<[u8; N]>> {
-    /// A parser that owns its storage, an `N`-byte array (so `N` is the limit).
-    pub fn array(config: Config) -> Self {
-        Self::from_storage(Slab::new([0; N]), config)
+#[cfg(feature = "alloc")]
+impl Default for Parser<alloc::vec::Vec<u8>> {
+    /// A parser over a growable `Vec`, with the default [`Config`].
+    fn default() -> Self {
+        Self::new(alloc::vec::Vec::new())
     }
 }
 
 impl<S: Storage> Parser<S> {
-    fn from_storage(mut storage: S, config: Config) -> Self {
-        let limit = config.max_event_bytes.min(storage.capacity());
-        storage.set_limit(limit);
+    /// A parser over `storage` with the default [`Config`].
+    pub fn new(storage: S) -> Self {
+        Self::with_config(storage, Config::new())
+    }
+
+    /// A parser over `storage` with `config`.
+    pub fn with_config(storage: S, config: Config) -> Self {
+        let limit = config.max_event_bytes.min(storage.max_len());
         Self {
-            tokenizer: Tokenizer::new().with_comments(config.comments).quiet(),
+            tokenizer: Tokenizer::new()
+                .comments(config.comments)
+                .quiet_blank_lines(true)
+                .fast_paths(config.fast_paths),
             limit,
-            storage,
+            buffers: EventBuffers::new(storage, limit),
             config,
             has_data: false,
             line_open: false,
+            comment_cut: false,
             mode: Mode::Normal,
-            cleanup: Cleanup::Nothing,
+            clear: Clear::Nothing,
             reconnection_time: None,
-            eof: None,
-            flush: 0,
+            completed: None,
         }
     }
 
@@ -171,90 +188,173 @@ impl<S: Storage> Parser<S> {
     /// UTF-8 character); an empty chunk is not the end of the stream.
     ///
     /// An error drops the event in progress; [`OnLimit`] says what follows.
+    /// [`feed_all`](Self::feed_all) runs this loop for you.
     #[must_use = "the count says how much of the input was consumed"]
     pub fn feed<'r>(&'r mut self, input: &'r [u8]) -> (Result<Step<'r>, Error>, usize) {
-        let (out, used) = self.advance(input);
-        (out.map(|out| self.materialize(out)), used)
+        let (found, used) = self.advance(input);
+        (found.map(|found| self.step(found)), used)
     }
 
-    /// Ends the stream. Call until it returns [`Step::End`], which says
-    /// whether the stream ended cleanly or in the middle of an event.
+    /// Parses all of `input`, handing every event, `retry`, comment and error
+    /// to `handler`, in stream order. The same as calling
+    /// [`feed`](Self::feed) until [`Step::NeedInput`].
     ///
-    /// With [`AtEof::Discard`] (the default, as the spec says) the first call
-    /// returns `End` at once, dropping an incomplete event. With
-    /// [`AtEof::Dispatch`] the calls before it return what the unfinished line
-    /// and event produce (a `retry`, an event).
+    /// ```
+    /// use ssewire::{Error, Event, Handler, Parser};
     ///
-    /// Afterwards the parser is ready for a new stream, as after
-    /// [`reset`](Self::reset).
-    #[must_use = "call until it returns Step::End"]
-    pub fn finish(&mut self) -> Result<Step<'_>, Error> {
-        self.run_cleanup();
-        let stopped = matches!(self.mode, Mode::Stopped(_));
-        let end = match self.eof {
-            Some(end) => end,
-            None => {
-                let end = self.tokenizer.end_status();
-                if self.config.at_eof == AtEof::Dispatch && !stopped && end != End::Clean {
-                    // A line end for an unfinished line, then a blank line.
-                    self.flush = if self.tokenizer.is_mid_line() { 2 } else { 1 };
-                }
-                self.eof = Some(end);
-                end
-            }
-        };
-        while self.flush > 0 {
-            self.flush = self.flush.saturating_sub(1);
-            match self.advance(b"\r").0 {
-                Ok(Out::NeedInput) => {}
-                Ok(out) => return Ok(self.materialize(out)),
-                Err(error) => return Err(error),
+    /// #[derive(Default)]
+    /// struct Tokens(String);
+    ///
+    /// impl Handler for Tokens {
+    ///     fn event(&mut self, event: Event<'_>) {
+    ///         self.0.push_str(&event.data_lossy());
+    ///     }
+    ///     fn error(&mut self, error: Error) {
+    ///         panic!("{error}");
+    ///     }
+    /// }
+    ///
+    /// let mut parser = Parser::new(Vec::new());
+    /// let mut tokens = Tokens::default();
+    /// for chunk in [&b"data: Hel"[..], b"lo\n\ndata: , wor", b"ld\n\n"] {
+    ///     parser.feed_all(chunk, &mut tokens);
+    /// }
+    /// assert_eq!(tokens.0, "Hello, world");
+    /// assert_eq!(parser.finish(), ssewire::StreamEnd::Clean);
+    /// ```
+    pub fn feed_all<H: Handler + ?Sized>(&mut self, mut input: &[u8], handler: &mut H) {
+        loop {
+            let (found, used) = self.advance(input);
+            input = input.get(used..).unwrap_or_default();
+            match found {
+                Ok(Found::NeedInput) => return,
+                Ok(found) => match self.step(found) {
+                    Step::Event(event) => handler.event(event),
+                    Step::Retry(ms) => handler.retry(ms),
+                    Step::Comment { text, truncated } => handler.comment(text, truncated),
+                    Step::NeedInput => return,
+                },
+                Err(error) => handler.error(error),
             }
         }
-        let end = match (self.config.at_eof, end) {
-            (AtEof::Dispatch, End::Incomplete { .. }) if !stopped => {
-                End::Incomplete { discarded: 0 }
-            }
-            _ => end,
+    }
+
+    /// Ends the stream: says whether it ended cleanly or in the middle of an
+    /// event, which the spec discards, and gets ready for a new stream (as
+    /// [`reset`](Self::reset)). One call.
+    ///
+    /// To dispatch an event that has no blank line after it instead, call
+    /// [`dispatch_pending`](Self::dispatch_pending) first.
+    #[must_use = "says whether the stream ended mid-event"]
+    pub fn finish(&mut self) -> StreamEnd {
+        let end = match self.completed {
+            Some(StreamEnd::Truncated { .. }) => StreamEnd::Truncated { discarded: 0 },
+            _ => self.tokenizer.end_status(),
         };
         self.reset();
-        Ok(Step::End(end))
+        end
+    }
+
+    /// At the end of the stream, for servers that never send the final blank
+    /// line: ends an unfinished line and dispatches the pending event as if a
+    /// blank line had followed. Not what the spec (or a browser) does: it
+    /// discards that event. Call before [`finish`](Self::finish), which then
+    /// reports [`StreamEnd::Truncated`] with `discarded: 0`.
+    ///
+    /// Returns the event, or the error it got (strict UTF-8), or `None` when
+    /// no event was pending. A `retry` on the unfinished line sets
+    /// [`reconnection_time`](Self::reconnection_time); an unfinished comment
+    /// is dropped. Nothing is dispatched while an event is being skipped or
+    /// the parser is stopped.
+    ///
+    /// ```
+    /// let mut parser = ssewire::Parser::new(Vec::new());
+    /// assert_eq!(parser.feed(b"data: no blank line").1, 19);
+    /// let event = parser.dispatch_pending().unwrap().unwrap();
+    /// assert_eq!(event.data(), b"no blank line");
+    /// assert_eq!(parser.finish(), ssewire::StreamEnd::Truncated { discarded: 0 });
+    /// ```
+    pub fn dispatch_pending(&mut self) -> Option<Result<Event<'_>, Error>> {
+        self.run_clear();
+        let end = self.tokenizer.end_status();
+        if self.mode != Mode::Normal || self.completed.is_some() || end == StreamEnd::Clean {
+            return None;
+        }
+        self.completed = Some(end);
+        // A line end for an unfinished line, then a blank line. CR, not LF:
+        // a CR that ended the last input may be waiting for its LF.
+        let mut input: &[u8] = if self.tokenizer.is_mid_line() {
+            b"\r\r"
+        } else {
+            b"\r"
+        };
+        while !input.is_empty() {
+            let (found, used) = self.advance(input);
+            input = input.get(used..).unwrap_or_default();
+            match found {
+                Ok(Found::Event(source)) => return Some(Ok(self.event(source))),
+                Err(error) => return Some(Err(error)),
+                Ok(_) => self.run_clear(),
+            }
+        }
+        None
     }
 
     /// Gets ready for a new connection: drops any partial line and event,
     /// re-arms the BOM check, and leaves a stopped state. Keeps the last event
     /// ID (to send as `Last-Event-ID`) and the reconnection time.
+    ///
+    /// Not for going on with the same stream after an error: that is
+    /// [`resume`](Self::resume).
     pub fn reset(&mut self) {
         self.tokenizer.reset();
-        self.storage.clear_event();
-        self.storage.revert_id();
+        self.buffers.clear_event();
+        self.buffers.revert_id();
         self.has_data = false;
         self.line_open = false;
+        self.comment_cut = false;
         self.mode = Mode::Normal;
-        self.cleanup = Cleanup::Nothing;
-        self.eof = None;
-        self.flush = 0;
+        self.clear = Clear::Nothing;
+        self.completed = None;
     }
 
     /// Starts a new stream (as [`reset`](Self::reset)) whose last event ID is
-    /// `id`: for a reconnection that sent `Last-Event-ID`, or before the first
-    /// byte to carry the ID over from an earlier connection.
-    pub fn set_last_event_id(&mut self, id: &[u8]) -> Result<(), Error> {
+    /// `id`: for a connection that sent `Last-Event-ID: id`, to carry the ID
+    /// over from an earlier process. Fails, changing nothing but the reset,
+    /// when `id` is over [`Config::max_id_bytes`] or the storage.
+    pub fn reset_with_last_event_id(&mut self, id: &[u8]) -> Result<(), Error> {
         self.reset();
-        if id.len() > self.limit {
-            return Err(Error::LimitExceeded {
-                limit: self.limit,
-                needed: id.len(),
-            });
+        let limit = self.config.max_id_bytes.min(self.limit);
+        if id.len() > limit {
+            return Err(Error::IdTooLong { limit });
         }
-        self.storage.seed_id(id);
+        self.buffers.seed_id(id);
         Ok(())
+    }
+
+    /// After [`OnLimit::Stop`] stopped the parser: goes on with the same
+    /// stream, at the next blank line (the rest of the dropped event, and of
+    /// any event it was in the middle of, is skipped). Called right after the
+    /// error, nothing but the oversized event is lost. Does nothing when the
+    /// parser is not stopped.
+    ///
+    /// For [`feed`](Self::feed) loops: by the time [`feed_all`](Self::feed_all)
+    /// returns, the rest of its chunk was dropped. To go on with the same
+    /// stream there, use [`OnLimit::SkipEvent`].
+    pub fn resume(&mut self) {
+        if self.mode == Mode::Stopped {
+            self.mode = if self.tokenizer.end_status() == StreamEnd::Clean {
+                Mode::Normal
+            } else {
+                Mode::Skipping
+            };
+        }
     }
 
     /// The stream's last event ID: the ID buffer as of the last blank line (so
     /// also after a blank line that dispatched no event). Empty if none.
     pub fn last_event_id(&self) -> &[u8] {
-        self.storage.committed_id()
+        self.buffers.committed_id()
     }
 
     /// The reconnection time (ms) from the last valid `retry` field, if any.
@@ -265,11 +365,11 @@ impl<S: Storage> Parser<S> {
     /// Bytes retained now for the event in progress and the last event ID.
     /// Never above [`limit`](Self::limit).
     pub fn retained_bytes(&self) -> usize {
-        self.storage.retained()
+        self.buffers.retained()
     }
 
     /// The limit in force: [`Config::max_event_bytes`], capped by the size of
-    /// lent storage.
+    /// fixed storage.
     pub fn limit(&self) -> usize {
         self.limit
     }
@@ -279,189 +379,264 @@ impl<S: Storage> Parser<S> {
         &self.config
     }
 
+    /// Whether an error with [`OnLimit::Stop`] stopped the parser.
+    pub fn is_stopped(&self) -> bool {
+        self.mode == Mode::Stopped
+    }
+
     /// Runs the tokenizer until there is something for the caller.
-    #[allow(clippy::arithmetic_side_effects)] // `pos` stays within `input`
-    fn advance<'i>(&mut self, input: &'i [u8]) -> (Result<Out<'i>, Error>, usize) {
-        self.run_cleanup();
-        if let Mode::Stopped(error) = self.mode {
-            return (Err(error), 0);
+    fn advance<'i>(&mut self, input: &'i [u8]) -> (Result<Found<'i>, Error>, usize) {
+        self.run_clear();
+        match self.mode {
+            Mode::Normal => self.parse(input),
+            Mode::Skipping => self.skip(input),
+            Mode::Stopped => self.drop_input(input),
         }
+    }
+
+    fn parse<'i>(&mut self, input: &'i [u8]) -> (Result<Found<'i>, Error>, usize) {
         let mut pos = 0usize;
-        let mut inline: Option<&'i [u8]> = None;
+        let mut borrowed: Option<&'i [u8]> = None;
         loop {
-            if self.mode == Mode::Normal {
-                // Fast paths for `data` lines, without tokens.
-                let rest = input.get(pos..).unwrap_or(&[]);
-                if let Some((bytes, used, line_end)) = self.tokenizer.data_value(rest) {
-                    // Inside a `data` value: its next piece, or its end.
-                    pos += used;
-                    match self.data_piece(bytes, line_end, &mut inline) {
-                        Err(error) => return (Err(error), pos),
-                        Ok(()) if line_end.is_none() => return (Ok(Out::NeedInput), pos),
-                        Ok(()) => continue,
-                    }
+            let rest = input.get(pos..).unwrap_or_default();
+            // Fast paths for `data` lines, without tokens (each returns
+            // `None` when the fast paths are off).
+            if let Some((piece, used)) = self.tokenizer.data_value(rest) {
+                // Inside a `data` value: its next piece, or its end.
+                pos = add(pos, used);
+                match self.data_piece(piece, &mut borrowed) {
+                    Err(error) => return (Err(error), pos),
+                    Ok(()) if self.line_open => return (Ok(Found::NeedInput), pos),
+                    Ok(()) => continue,
                 }
-                let room = self.limit.saturating_sub(self.held(&inline));
-                if !self.has_data {
-                    // A whole one-line event (LLM tokens): handed out borrowed.
-                    if let Some((value, used)) = self.tokenizer.data_event(rest, room) {
-                        pos += used;
-                        self.has_data = true;
-                        inline = Some(value);
-                        let out = self.dispatch(&mut inline);
-                        return (out.map(|out| out.unwrap_or(Out::NeedInput)), pos);
-                    }
-                }
-                if let Some((value, used, line_end)) = self.tokenizer.data_line(rest, room) {
-                    // A `data` line, whole or cut by the end of the input.
-                    pos += used;
-                    match self.data_piece(value, line_end, &mut inline) {
+            }
+            let room = self.limit.saturating_sub(self.held(borrowed));
+            if !self.has_data {
+                // A whole one-line event (LLM tokens): handed out borrowed.
+                if let Some((value, used)) = self.tokenizer.data_event(rest, room) {
+                    pos = add(pos, used);
+                    self.has_data = true;
+                    borrowed = Some(value);
+                    match self.dispatch(&mut borrowed) {
+                        Ok(Some(found)) => return (Ok(found), pos),
+                        Ok(None) => continue,
                         Err(error) => return (Err(error), pos),
-                        Ok(()) if line_end.is_none() => return (Ok(Out::NeedInput), pos),
-                        Ok(()) => continue,
                     }
                 }
             }
-            let (token, used) = self.tokenizer.feed(input.get(pos..).unwrap_or(&[]));
-            pos += used;
-            if self.mode == Mode::Skipping {
-                match token {
-                    Token::BlankLine => self.mode = Mode::Normal,
-                    Token::NeedInput => return (Ok(Out::NeedInput), pos),
-                    _ => {}
+            if let Some((piece, used)) = self.tokenizer.data_line(rest, room) {
+                // A `data` line, whole or cut by the end of the input.
+                pos = add(pos, used);
+                match self.data_piece(piece, &mut borrowed) {
+                    Err(error) => return (Err(error), pos),
+                    Ok(()) if self.line_open => return (Ok(Found::NeedInput), pos),
+                    Ok(()) => continue,
                 }
-                continue;
             }
-            let used_up = pos >= input.len() && matches!(token, Token::Partial { .. });
-            match self.on_token(token, &mut inline) {
+            let (token, used) = self.tokenizer.feed(rest);
+            pos = add(pos, used);
+            let used_up = pos >= input.len() && matches!(token, Token::ValuePart { .. });
+            match self.on_token(token, &mut borrowed) {
                 // A piece of a long value used up the input (the usual case
                 // for small chunks): no need to ask the tokenizer again.
-                Ok(None) if used_up => return (Ok(Out::NeedInput), pos),
+                Ok(None) if used_up => return (Ok(Found::NeedInput), pos),
                 Ok(None) => {}
-                Ok(Some(out)) => return (Ok(out), pos),
+                Ok(Some(found)) => return (Ok(found), pos),
                 Err(error) => return (Err(error), pos),
             }
         }
     }
 
+    /// Skipping an event dropped for a limit, up to its blank line. `retry`
+    /// lines and comments belong to no event: they still come out.
+    fn skip<'i>(&mut self, input: &'i [u8]) -> (Result<Found<'i>, Error>, usize) {
+        let mut pos = 0usize;
+        loop {
+            let (token, used) = self.tokenizer.feed(input.get(pos..).unwrap_or_default());
+            pos = add(pos, used);
+            match token {
+                Token::BlankLine => {
+                    self.mode = Mode::Normal;
+                    return self.parse_rest(input, pos);
+                }
+                Token::NeedInput => return (Ok(Found::NeedInput), pos),
+                Token::ValuePart {
+                    field: Field::Comment,
+                    ..
+                }
+                | Token::ValueEnd {
+                    field: Field::Comment,
+                    ..
+                }
+                | Token::Retry(_) => match self.on_token(token, &mut None) {
+                    Ok(Some(found)) => return (Ok(found), pos),
+                    Ok(None) => {}
+                    Err(error) => return (Err(error), pos),
+                },
+                // The rest of a value of the dropped event: not even scanned
+                // for NUL or split into tokens.
+                Token::ValuePart { .. } => self.tokenizer.skip_rest_of_line(),
+                Token::ValueEnd { .. } | Token::IgnoredId => {}
+            }
+        }
+    }
+
+    /// Back to parsing after the blank line that ended a skip.
+    fn parse_rest<'i>(&mut self, input: &'i [u8], pos: usize) -> (Result<Found<'i>, Error>, usize) {
+        let (found, used) = self.parse(input.get(pos..).unwrap_or_default());
+        (found, add(pos, used))
+    }
+
+    /// Stopped: the input is consumed and dropped, tracking only where lines
+    /// and events end, for [`Parser::resume`].
+    fn drop_input<'i>(&mut self, input: &'i [u8]) -> (Result<Found<'i>, Error>, usize) {
+        if input.is_empty() {
+            return (Ok(Found::NeedInput), 0);
+        }
+        let mut pos = 0usize;
+        while pos < input.len() {
+            let (token, used) = self.tokenizer.feed(input.get(pos..).unwrap_or_default());
+            pos = add(pos, used);
+            if let Token::ValuePart { .. } = token {
+                self.tokenizer.skip_rest_of_line();
+            }
+        }
+        (Err(Error::Stopped), pos)
+    }
+
     fn on_token<'i>(
         &mut self,
         token: Token<'i>,
-        inline: &mut Option<&'i [u8]>,
-    ) -> Result<Option<Out<'i>>, Error> {
-        match token {
-            Token::Partial {
+        borrowed: &mut Option<&'i [u8]>,
+    ) -> Result<Option<Found<'i>>, Error> {
+        let found = match token {
+            Token::ValuePart {
                 field: Field::Data,
                 bytes,
             } => {
-                self.data_piece(bytes, None, inline)?;
-                Ok(None)
+                self.data_piece(DataPiece::Part(bytes), borrowed)?;
+                return Ok(None);
             }
-            Token::End {
+            Token::ValueEnd {
                 field: Field::Data,
                 bytes,
                 whole,
             } => {
-                self.data_piece(bytes, Some(whole), inline)?;
-                Ok(None)
+                let piece = if whole {
+                    DataPiece::Line(bytes)
+                } else {
+                    DataPiece::LastPart(bytes)
+                };
+                self.data_piece(piece, borrowed)?;
+                return Ok(None);
             }
-            Token::Partial {
+            Token::ValuePart {
                 field: Field::Comment,
                 bytes,
             } => {
-                self.spill(inline);
-                self.push_comment(bytes, inline);
-                self.line_open = true;
-                Ok(None)
+                self.spill(borrowed);
+                self.push_comment(bytes, *borrowed);
+                None
             }
-            Token::Partial {
-                field: field @ (Field::Event | Field::Id),
+            Token::ValueEnd {
+                field: Field::Comment,
+                bytes,
+                whole,
+            } => Some(self.comment_end(bytes, whole, borrowed)),
+            Token::ValuePart {
+                field: Field::Event,
                 bytes,
             } => {
-                self.spill(inline);
-                if field == Field::Event && !self.line_open {
-                    self.storage.clear_event_type();
+                self.spill(borrowed);
+                if !self.line_open {
+                    self.buffers.clear_event_type();
                 }
-                self.check(bytes.len(), inline)?;
-                self.storage.push_scratch(bytes);
-                self.line_open = true;
-                Ok(None)
+                self.check(bytes.len(), borrowed)?;
+                self.buffers.push_scratch(bytes);
+                None
             }
-            Token::End {
+            Token::ValueEnd {
                 field: Field::Event,
                 bytes,
                 whole,
             } => {
                 if !self.line_open {
                     // Before the check: the old event type is being replaced.
-                    self.storage.clear_event_type();
+                    self.buffers.clear_event_type();
                 }
-                self.check(bytes.len(), inline)?;
+                self.check(bytes.len(), borrowed)?;
                 if whole {
-                    self.storage.set_event_type(bytes);
+                    self.buffers.set_event_type(bytes);
                 } else {
-                    self.storage.push_scratch(bytes);
-                    self.storage.scratch_to_event_type();
+                    self.buffers.push_scratch(bytes);
+                    self.buffers.scratch_to_event_type();
                 }
-                self.line_open = false;
-                Ok(None)
+                None
             }
-            Token::End {
+            Token::ValuePart {
+                field: Field::Id,
+                bytes,
+            } => {
+                self.spill(borrowed);
+                self.check_id(bytes.len(), borrowed)?;
+                self.buffers.push_scratch(bytes);
+                None
+            }
+            Token::ValueEnd {
                 field: Field::Id,
                 bytes,
                 ..
             } => {
-                self.check(bytes.len(), inline)?;
-                self.storage.push_scratch(bytes);
-                self.storage.scratch_to_id();
-                self.line_open = false;
-                Ok(None)
-            }
-            Token::End {
-                field: Field::Comment,
-                bytes,
-                whole,
-            } => {
-                let out = self.comment_end(bytes, whole, inline);
-                self.line_open = false;
-                Ok(Some(out))
+                self.check_id(bytes.len(), borrowed)?;
+                self.buffers.push_scratch(bytes);
+                self.buffers.scratch_to_id();
+                None
             }
             Token::IgnoredId => {
-                self.storage.clear_scratch();
-                self.line_open = false;
-                Ok(None)
+                self.buffers.clear_scratch();
+                None
             }
             Token::Retry(ms) => {
-                self.spill(inline);
+                self.spill(borrowed);
                 self.reconnection_time = Some(ms);
-                Ok(Some(Out::Retry(ms)))
+                Some(Found::Retry(ms))
             }
-            Token::BlankLine => self.dispatch(inline),
+            Token::BlankLine => return self.dispatch(borrowed),
             Token::NeedInput => {
-                self.spill(inline);
-                Ok(Some(Out::NeedInput))
+                self.spill(borrowed);
+                Some(Found::NeedInput)
             }
+        };
+        // The one place a line opens or closes for the token path (`data`
+        // pieces do it in `data_piece`, blank lines in `dispatch`).
+        match token {
+            Token::ValuePart { .. } => self.line_open = true,
+            Token::ValueEnd { .. } | Token::IgnoredId | Token::Retry(_) => self.line_open = false,
+            Token::BlankLine | Token::NeedInput => {}
         }
+        Ok(found)
     }
 
-    /// A `data` value, or a piece of one, from the input. `line_end`: `None`
-    /// when the line goes on past the input; `Some(whole)` when it ended here,
-    /// `whole` when it also began here.
+    /// A `data` value, or a piece of one, from the input.
     #[inline(always)] // three call sites on the hot path; measured with callgrind
     fn data_piece<'i>(
         &mut self,
-        bytes: &'i [u8],
-        line_end: Option<bool>,
-        inline: &mut Option<&'i [u8]>,
+        piece: DataPiece<'i>,
+        borrowed: &mut Option<&'i [u8]>,
     ) -> Result<(), Error> {
-        if line_end == Some(true) {
-            self.data_line(bytes, inline)?;
-        } else {
-            self.spill(inline);
-            // Before `line_open` changes: it decides the LF separator.
-            self.data(bytes, inline)?;
-        }
-        self.line_open = line_end.is_none();
+        let (bytes, open) = match piece {
+            DataPiece::Line(bytes) => {
+                self.data_line(bytes, borrowed)?;
+                self.line_open = false;
+                return Ok(());
+            }
+            DataPiece::Part(bytes) => (bytes, true),
+            DataPiece::LastPart(bytes) => (bytes, false),
+        };
+        self.spill(borrowed);
+        // Before `line_open` changes: it decides the LF separator.
+        self.data(bytes, borrowed)?;
+        self.line_open = open;
         Ok(())
     }
 
@@ -472,27 +647,27 @@ impl<S: Storage> Parser<S> {
     fn data_line<'i>(
         &mut self,
         value: &'i [u8],
-        inline: &mut Option<&'i [u8]>,
+        borrowed: &mut Option<&'i [u8]>,
     ) -> Result<(), Error> {
         if self.has_data {
-            self.spill(inline);
-            return self.data(value, inline);
+            self.spill(borrowed);
+            return self.data(value, borrowed);
         }
-        self.check(value.len(), inline)?;
-        *inline = Some(value);
+        self.check(value.len(), borrowed)?;
+        *borrowed = Some(value);
         self.has_data = true;
         Ok(())
     }
 
     /// Appends (part of) a `data` value to the data buffer in storage.
     #[inline]
-    fn data(&mut self, bytes: &[u8], inline: &mut Option<&[u8]>) -> Result<(), Error> {
+    fn data(&mut self, bytes: &[u8], borrowed: &mut Option<&[u8]>) -> Result<(), Error> {
         // Spec: "Append the field value to the data buffer, then append a
         // single U+000A LINE FEED". The LF goes in before the next line instead,
         // which is the same as removing the last one at dispatch (step 3).
         let separator = !self.line_open && self.has_data;
-        self.check(usize::from(separator).saturating_add(bytes.len()), inline)?;
-        self.storage.push_data(separator, bytes);
+        self.check(usize::from(separator).saturating_add(bytes.len()), borrowed)?;
+        self.buffers.push_data(separator, bytes);
         self.has_data = true;
         Ok(())
     }
@@ -501,60 +676,67 @@ impl<S: Storage> Parser<S> {
         &mut self,
         bytes: &'i [u8],
         whole: bool,
-        inline: &mut Option<&'i [u8]>,
-    ) -> Out<'i> {
-        let room = self.comment_room(inline);
-        self.spill(inline);
+        borrowed: &mut Option<&'i [u8]>,
+    ) -> Found<'i> {
+        self.spill(borrowed);
         if whole {
-            return Out::Comment(Some(bytes.get(..room).unwrap_or(bytes)));
+            let room = self.comment_room(None);
+            let text = bytes.get(..room).unwrap_or(bytes);
+            return Found::Comment(Source::Input(text), text.len() < bytes.len());
         }
-        self.push_comment(bytes, inline);
-        self.cleanup = Cleanup::Comment;
-        Out::Comment(None)
+        self.push_comment(bytes, None);
+        self.clear = Clear::Comment;
+        Found::Comment(Source::Stored, core::mem::take(&mut self.comment_cut))
     }
 
     /// Keeps what fits of a comment piece in scratch; the rest is dropped.
-    fn push_comment(&mut self, bytes: &[u8], inline: &Option<&[u8]>) {
+    fn push_comment(&mut self, bytes: &[u8], borrowed: Option<&[u8]>) {
         let take = self
-            .comment_room(inline)
-            .saturating_sub(self.storage.scratch().len())
+            .comment_room(borrowed)
+            .saturating_sub(self.buffers.scratch().len())
             .min(bytes.len());
-        self.storage
+        self.comment_cut |= take < bytes.len();
+        self.buffers
             .push_scratch(bytes.get(..take).unwrap_or(bytes));
     }
 
     /// How many bytes of a comment may be kept: the comment cap, and what the
     /// event limit leaves.
-    fn comment_room(&self, inline: &Option<&[u8]>) -> usize {
+    fn comment_room(&self, borrowed: Option<&[u8]>) -> usize {
         let used = self
-            .held(inline)
-            .saturating_sub(self.storage.scratch().len());
+            .held(borrowed)
+            .saturating_sub(self.buffers.scratch().len());
         self.config
             .max_comment_bytes
             .min(self.limit.saturating_sub(used))
     }
 
-    /// Spec: "dispatch the event".
+    /// Spec: "dispatch the event". `Ok(None)`: nothing to dispatch.
     #[inline]
-    fn dispatch<'i>(&mut self, inline: &mut Option<&'i [u8]>) -> Result<Option<Out<'i>>, Error> {
+    fn dispatch<'i>(
+        &mut self,
+        borrowed: &mut Option<&'i [u8]>,
+    ) -> Result<Option<Found<'i>>, Error> {
         // Step 1, even when no event follows.
-        self.storage.commit_id();
+        self.buffers.commit_id();
+        self.line_open = false;
         if !self.has_data {
             // Step 2: no data, no event; the event type buffer is reset anyway.
-            self.storage.clear_event();
+            self.buffers.clear_event();
             return Ok(None);
         }
         self.has_data = false;
-        self.cleanup = Cleanup::Event;
+        self.clear = Clear::Event;
         if self.config.strict_utf8 {
-            let data = inline.unwrap_or(self.storage.data());
+            let data = borrowed.unwrap_or(self.buffers.data());
             let fields = [
-                (Field::Event, self.storage.event_type()),
+                (Field::Event, self.buffers.event_type()),
                 (Field::Data, data),
-                (Field::Id, self.storage.id()),
+                (Field::Id, self.buffers.id()),
             ];
             for (field, bytes) in fields {
                 if let Err(e) = core::str::from_utf8(bytes) {
+                    *borrowed = None;
                     return Err(Error::InvalidUtf8 {
                         field,
                         valid_up_to: e.valid_up_to(),
@@ -562,119 +744,233 @@ impl<S: Storage> Parser<S> {
                 }
             }
         }
-        Ok(Some(Out::Event(inline.take())))
+        Ok(Some(Found::Event(match borrowed.take() {
+            Some(data) => Source::Input(data),
+            None => Source::Stored,
+        })))
     }
 
-    /// Copies an inline `data` line into storage, before anything else is
+    /// Copies a borrowed `data` line into storage, before anything else is
     /// stored or the input goes away.
-    fn spill(&mut self, inline: &mut Option<&[u8]>) {
-        if let Some(bytes) = inline.take() {
-            self.storage.push_data(false, bytes);
+    fn spill(&mut self, borrowed: &mut Option<&[u8]>) {
+        if let Some(bytes) = borrowed.take() {
+            self.buffers.push_data(false, bytes);
         }
     }
 
-    /// Bytes held for the event, whether in storage or inline.
-    fn held(&self, inline: &Option<&[u8]>) -> usize {
-        self.storage
+    /// Bytes held for the event, whether in storage or borrowed.
+    fn held(&self, borrowed: Option<&[u8]>) -> usize {
+        self.buffers
             .retained()
-            .saturating_add(inline.map_or(0, <[u8]>::len))
+            .saturating_add(borrowed.map_or(0, <[u8]>::len))
     }
 
     /// Checks that `extra` more bytes fit; if not, drops the event and applies
     /// the [`OnLimit`] policy.
-    fn check(&mut self, extra: usize, inline: &mut Option<&[u8]>) -> Result<(), Error> {
-        let needed = self.held(inline).saturating_add(extra);
+    fn check(&mut self, extra: usize, borrowed: &mut Option<&[u8]>) -> Result<(), Error> {
+        let needed = self.held(*borrowed).saturating_add(extra);
         if needed <= self.limit {
             return Ok(());
         }
-        let error = Error::LimitExceeded {
-            limit: self.limit,
-            needed,
-        };
-        *inline = None;
-        self.storage.clear_event();
-        self.storage.revert_id();
+        Err(self.drop_event(
+            Error::LimitExceeded {
+                limit: self.limit,
+                needed,
+            },
+            borrowed,
+        ))
+    }
+
+    /// [`check`](Self::check), and the ID limit: `extra` more bytes of an
+    /// `id` value (its pieces so far are in scratch).
+    fn check_id(&mut self, extra: usize, borrowed: &mut Option<&[u8]>) -> Result<(), Error> {
+        let len = self.buffers.scratch().len().saturating_add(extra);
+        if len > self.config.max_id_bytes {
+            let limit = self.config.max_id_bytes;
+            return Err(self.drop_event(Error::IdTooLong { limit }, borrowed));
+        }
+        self.check(extra, borrowed)
+    }
+
+    /// Drops the event in progress for `error` and applies the [`OnLimit`]
+    /// policy.
+    fn drop_event(&mut self, error: Error, borrowed: &mut Option<&[u8]>) -> Error {
+        *borrowed = None;
+        self.buffers.clear_event();
+        self.buffers.revert_id();
         self.has_data = false;
         self.line_open = false;
+        self.comment_cut = false;
+        self.tokenizer.skip_rest_of_line();
         self.mode = match self.config.on_limit {
-            OnLimit::Stop => Mode::Stopped(error),
+            OnLimit::Stop => Mode::Stopped,
             OnLimit::SkipEvent => Mode::Skipping,
         };
-        Err(error)
+        error
     }
 
-    fn run_cleanup(&mut self) {
-        match core::mem::replace(&mut self.cleanup, Cleanup::Nothing) {
-            Cleanup::Nothing => {}
-            Cleanup::Event => self.storage.clear_event(),
-            Cleanup::Comment => self.storage.clear_scratch(),
+    fn run_clear(&mut self) {
+        match core::mem::replace(&mut self.clear, Clear::Nothing) {
+            Clear::Nothing => {}
+            Clear::Event => self.buffers.clear_event(),
+            Clear::Comment => self.buffers.clear_scratch(),
         }
     }
 
-    fn materialize<'r>(&'r self, out: Out<'r>) -> Step<'r> {
-        match out {
-            Out::Event(inline) => Step::Event(Event {
-                event_type: self.storage.event_type(),
-                data: inline.unwrap_or(self.storage.data()),
-                id: self.storage.id(),
-            }),
-            Out::Retry(ms) => Step::Retry(ms),
-            Out::Comment(inline) => Step::Comment(inline.unwrap_or(self.storage.scratch())),
-            Out::NeedInput => Step::NeedInput,
-        }
-    }
-}
-
-#[cfg(feature = "alloc")]
-mod decoder {
-    use alloc::vec::Vec;
-
-    use super::Parser;
-    use crate::{Config, Slab};
-
-    /// A parser whose storage is a `Vec` that grows as events need, never past
-    /// the limit (16 MiB by default), and is reused from event to event: once
-    /// it has grown it allocates nothing.
-    ///
-    /// ```
-    /// use ssewire::{Decoder, Step};
-    /// let mut decoder = Decoder::new();
-    /// let mut events = Vec::new();
-    /// for chunk in [&b"data: hel"[..], b"lo\r", b"\n\r\nid: 7\ndata: x\n\n"] {
-    ///     let mut input = chunk;
-    ///     loop {
-    ///         let (step, used) = decoder.feed(input);
-    ///         input = &input[used..];
-    ///         match step.unwrap() {
-    ///             Step::Event(e) => events.push((e.data().to_vec(), e.id().to_vec())),
-    ///             Step::NeedInput => break,
-    ///             _ => {}
-    ///         }
-    ///     }
-    /// }
-    /// assert_eq!(events, [(b"hello".to_vec(), vec![]), (b"x".to_vec(), b"7".to_vec())]);
-    /// assert_eq!(decoder.last_event_id(), b"7");
-    /// ```
-    pub type Decoder = Parser<Slab<Vec<u8>>>;
-
-    impl Default for Parser<Slab<Vec<u8>>> {
-        fn default() -> Self {
-            Self::new()
+    fn event<'r>(&'r self, source: Source<'r>) -> Event<'r> {
+        Event {
+            event_type: self.buffers.event_type(),
+            data: match source {
+                Source::Input(data) => data,
+                Source::Stored => self.buffers.data(),
+            },
+            id: self.buffers.id(),
         }
     }
 
-    impl Parser<Slab<Vec<u8>>> {
-        /// A decoder with the default [`Config`].
-        pub fn new() -> Self {
-            Self::with_config(Config::new())
-        }
-
-        /// A decoder with `config`.
-        pub fn with_config(config: Config) -> Self {
-            Self::from_storage(Slab::new(Vec::new()), config)
+    fn step<'r>(&'r self, found: Found<'r>) -> Step<'r> {
+        match found {
+            Found::Event(source) => Step::Event(self.event(source)),
+            Found::Retry(ms) => Step::Retry(ms),
+            Found::Comment(source, truncated) => Step::Comment {
+                text: match source {
+                    Source::Input(text) => text,
+                    Source::Stored => self.buffers.scratch(),
+                },
+                truncated,
+            },
+            Found::NeedInput => Step::NeedInput,
         }
     }
 }
 
-#[cfg(feature = "alloc")]
-pub use decoder::Decoder;
+/// `a + b` for offsets within one slice, which cannot overflow.
+#[inline]
+fn add(a: usize, b: usize) -> usize {
+    debug_assert!(a.checked_add(b).is_some());
+    a.wrapping_add(b)
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::path::{Path, PathBuf};
+    use std::vec::Vec;
+    use std::{format, fs, string::String};
+
+    use super::{Parser, Step};
+    use crate::{Config, Storage};
+
+    impl<S: Storage> Parser<S> {
+        /// Everything that decides what the parser does next, the stored
+        /// bytes by region, the fast-path switch left out.
+        fn state(&self) -> String {
+            let tokenizer = self.tokenizer.clone().fast_paths(true);
+            let b = &self.buffers;
+            format!(
+                "{tokenizer:?} data={:?} scratch={:?} type={:?} id={:?} committed={:?} retained={} \
+                 has_data={} line_open={} cut={} mode={:?} clear={:?} retry={:?} completed={:?}",
+                b.data(),
+                b.scratch(),
+                b.event_type(),
+                b.id(),
+                b.committed_id(),
+                b.retained(),
+                self.has_data,
+                self.line_open,
+                self.comment_cut,
+                self.mode,
+                self.clear,
+                self.reconnection_time,
+                self.completed,
+            )
+        }
+    }
+
+    /// Feeds all of `input`; what came out, in order.
+    fn feed<S: Storage>(parser: &mut Parser<S>, mut input: &[u8], out: &mut Vec<String>) {
+        loop {
+            let (step, used) = parser.feed(input);
+            input = &input[used..];
+            match step {
+                Ok(Step::NeedInput) => return,
+                other => out.push(format!("{other:?}")),
+            }
+        }
+    }
+
+    fn fixtures(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                fixtures(&path, out);
+            } else if path.extension().is_some_and(|e| e == "sse") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// "The fast paths leave the parser exactly as the slow path would",
+    /// checked: at every prefix of every spec fixture (and of its CRLF and CR
+    /// rewrites), then after the rest, the whole state is the same. (The three
+    /// fixtures over 8 KiB are left out: feeding every prefix is quadratic.)
+    #[test]
+    fn fast_and_slow_paths_leave_the_same_state_at_every_prefix() {
+        let mut paths = Vec::new();
+        fixtures(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("spec-fixtures"),
+            &mut paths,
+        );
+        if paths.is_empty() {
+            std::eprintln!("no spec-fixtures/ (a packaged crate): nothing to compare");
+            return;
+        }
+        let mut compared = 0usize;
+        for path in &paths {
+            let bytes = fs::read(path).unwrap();
+            if bytes.len() > 8 << 10 {
+                continue; // The 1 MiB case: its prefixes add nothing but time.
+            }
+            let mut crlf = Vec::new();
+            for &b in &bytes {
+                if b == b'\n' {
+                    crlf.push(b'\r');
+                }
+                crlf.push(b);
+            }
+            let cr: Vec<u8> = bytes
+                .iter()
+                .map(|&b| if b == b'\n' { b'\r' } else { b })
+                .collect();
+            for input in [&bytes, &crlf, &cr] {
+                for comments in [false, true] {
+                    let config = Config::new().comments(comments).max_event_bytes(1 << 20);
+                    for cut in 0..=input.len() {
+                        let mut fast_storage = std::vec![0u8; 2 * input.len() + 64];
+                        let mut slow_storage = std::vec![0u8; 2 * input.len() + 64];
+                        let mut fast =
+                            Parser::with_config(&mut fast_storage[..], config.fast_paths(true));
+                        let mut slow =
+                            Parser::with_config(&mut slow_storage[..], config.fast_paths(false));
+                        let (mut fast_out, mut slow_out) = (Vec::new(), Vec::new());
+                        for chunk in [&input[..cut], &input[cut..]] {
+                            feed(&mut fast, chunk, &mut fast_out);
+                            feed(&mut slow, chunk, &mut slow_out);
+                            assert_eq!(
+                                fast.state(),
+                                slow.state(),
+                                "{} cut at {cut}",
+                                path.display()
+                            );
+                            compared += 1;
+                        }
+                        assert_eq!(fast_out, slow_out, "{} cut at {cut}", path.display());
+                        assert_eq!(fast.finish(), slow.finish());
+                        assert_eq!(fast.state(), slow.state(), "{} finished", path.display());
+                    }
+                }
+            }
+        }
+        assert!(compared > 10_000, "{compared} comparisons");
+    }
+}

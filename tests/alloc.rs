@@ -6,7 +6,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use ssewire::{Assembler, Decoder, Step, Token, Tokenizer};
+use ssewire::{Error, Event, Handler, Parser, Step, Storage, Token, Tokenizer};
 
 struct Counting;
 
@@ -67,16 +67,41 @@ fn allocations(f: impl FnOnce() -> usize) -> (usize, usize) {
     (ALLOCATIONS.with(Cell::get) - before, events)
 }
 
-fn drive(input: &[u8], chunk: usize, mut feed: impl FnMut(&[u8]) -> (bool, bool, usize)) -> usize {
+/// Counts events (and panics on errors).
+#[derive(Default)]
+struct Count(usize);
+
+impl Handler for Count {
+    fn event(&mut self, _: Event<'_>) {
+        self.0 += 1;
+    }
+
+    fn error(&mut self, error: Error) {
+        panic!("{error}");
+    }
+}
+
+/// Feeds `input` in `chunk`-byte chunks with `feed_all`; returns the events.
+fn drive<S: Storage>(parser: &mut Parser<S>, input: &[u8], chunk: usize) -> usize {
+    let mut count = Count::default();
+    for piece in input.chunks(chunk) {
+        parser.feed_all(piece, &mut count);
+    }
+    count.0
+}
+
+/// The same with the step-at-a-time `feed`.
+fn drive_steps<S: Storage>(parser: &mut Parser<S>, input: &[u8], chunk: usize) -> usize {
     let mut events = 0;
     for piece in input.chunks(chunk) {
         let mut rest = piece;
         loop {
-            let (event, done, used) = feed(rest);
+            let (step, used) = parser.feed(rest);
             rest = &rest[used..];
-            events += usize::from(event);
-            if done {
-                break;
+            match step.expect("no error") {
+                Step::Event(_) => events += 1,
+                Step::NeedInput => break,
+                _ => {}
             }
         }
     }
@@ -84,55 +109,47 @@ fn drive(input: &[u8], chunk: usize, mut feed: impl FnMut(&[u8]) -> (bool, bool,
 }
 
 #[test]
-fn no_allocation_in_tokenizer_assembler_or_warm_decoder() {
+fn no_allocation_in_tokenizer_lent_storage_or_a_warm_vec() {
     let input = stream();
     let mut storage = vec![0u8; 4096];
-    let mut decoder = Decoder::new();
-    // Warm the decoder's buffers once.
-    drive(&input, 7, |rest| {
-        let (step, used) = decoder.feed(rest);
-        (
-            matches!(step, Ok(Step::Event(_))),
-            matches!(step, Ok(Step::NeedInput)),
-            used,
-        )
-    });
+    let mut growable = Parser::new(Vec::new());
+    // Warm the growable buffer once.
+    drive(&mut growable, &input, 7);
 
     for chunk in [input.len(), 1460, 61, 1] {
         let mut tokenizer = Tokenizer::new();
         let (count, blank_lines) = allocations(|| {
-            drive(&input, chunk, |rest| {
-                let (token, used) = tokenizer.feed(rest);
-                (token == Token::BlankLine, token == Token::NeedInput, used)
-            })
+            let mut blank_lines = 0;
+            for piece in input.chunks(chunk) {
+                let mut rest = piece;
+                loop {
+                    let (token, used) = tokenizer.feed(rest);
+                    rest = &rest[used..];
+                    blank_lines += usize::from(token == Token::BlankLine);
+                    if token == Token::NeedInput {
+                        break;
+                    }
+                }
+            }
+            blank_lines
         });
         assert_eq!(count, 0, "tokenizer, chunk {chunk}");
         assert_eq!(blank_lines, 400);
 
-        let mut assembler = Assembler::new(&mut storage);
-        let (count, events) = allocations(|| {
-            drive(&input, chunk, |rest| {
-                let (step, used) = assembler.feed(rest);
-                (
-                    matches!(step, Ok(Step::Event(_))),
-                    matches!(step, Ok(Step::NeedInput)),
-                    used,
-                )
-            })
-        });
-        assert_eq!((count, events), (0, 400), "assembler, chunk {chunk}");
+        let mut lent = Parser::new(&mut storage[..]);
+        let (count, events) = allocations(|| drive(&mut lent, &input, chunk));
+        assert_eq!((count, events), (0, 400), "lent, chunk {chunk}");
+        let (count, events) = allocations(|| drive_steps(&mut lent, &input, chunk));
+        assert_eq!((count, events), (0, 400), "lent, feed, chunk {chunk}");
 
-        let (count, events) = allocations(|| {
-            drive(&input, chunk, |rest| {
-                let (step, used) = decoder.feed(rest);
-                (
-                    matches!(step, Ok(Step::Event(_))),
-                    matches!(step, Ok(Step::NeedInput)),
-                    used,
-                )
-            })
-        });
-        assert_eq!((count, events), (0, 400), "warm decoder, chunk {chunk}");
+        let mut owned = Box::new(Parser::new([0u8; 4096]));
+        let (count, events) = allocations(|| drive(&mut owned, &input, chunk));
+        assert_eq!((count, events), (0, 400), "array, chunk {chunk}");
+
+        let (count, events) = allocations(|| drive(&mut growable, &input, chunk));
+        assert_eq!((count, events), (0, 400), "warm vec, chunk {chunk}");
+        let (count, events) = allocations(|| drive_steps(&mut growable, &input, chunk));
+        assert_eq!((count, events), (0, 400), "warm vec, feed, chunk {chunk}");
     }
 }
 
@@ -145,11 +162,12 @@ fn peak_bytes(f: impl FnOnce()) -> isize {
 }
 
 #[test]
-fn memory_held_by_the_decoder_stays_within_its_limit() {
+fn memory_held_by_a_growable_parser_stays_within_its_limit() {
     use ssewire::{Config, OnLimit};
     const LIMIT: usize = 64 * 1024;
     let config = Config::new()
         .max_event_bytes(LIMIT)
+        .max_id_bytes(LIMIT)
         .on_limit(OnLimit::SkipEvent);
     // Shapes that grow naive buffers: an endless line, endless data lines, a
     // long id then long event types, huge comments and unknown fields.
@@ -179,15 +197,13 @@ fn memory_held_by_the_decoder_stays_within_its_limit() {
         for comments in [false, true] {
             let mut events = 0;
             let peak = peak_bytes(|| {
-                let mut decoder = Decoder::with_config(config.comments(comments));
-                events = drive(&input, chunk, |rest| {
-                    let (step, used) = decoder.feed(rest);
-                    (
-                        matches!(step, Ok(Step::Event(_))),
-                        matches!(step, Ok(Step::NeedInput)),
-                        used,
-                    )
-                });
+                let mut parser = Parser::with_config(Vec::new(), config.comments(comments));
+                let mut errors = Errors::default();
+                for piece in input.chunks(chunk) {
+                    parser.feed_all(piece, &mut errors);
+                }
+                events = errors.events;
+                assert_eq!(errors.limits, 2, "the endless line and the endless data");
             });
             assert!(
                 peak as usize <= LIMIT,
@@ -195,6 +211,57 @@ fn memory_held_by_the_decoder_stays_within_its_limit() {
             );
             // The long-id event and the last one; the oversized ones dropped.
             assert_eq!(events, 2, "chunk {chunk}");
+        }
+    }
+}
+
+/// Counts events and limit errors.
+#[derive(Default)]
+struct Errors {
+    events: usize,
+    limits: usize,
+}
+
+impl Handler for Errors {
+    fn event(&mut self, _: Event<'_>) {
+        self.events += 1;
+    }
+
+    fn error(&mut self, error: Error) {
+        assert!(matches!(error, Error::LimitExceeded { .. }), "{error}");
+        self.limits += 1;
+    }
+}
+
+/// The README's claim: a growable parser holds less than twice the largest
+/// event (it grows geometrically), and never more than the limit.
+#[test]
+fn peak_heap_is_below_twice_the_largest_event_and_within_the_limit() {
+    use ssewire::Config;
+    for (size, limit) in [
+        (100_000, usize::MAX),
+        ((1 << 20) + 1, usize::MAX),
+        (3 << 20, (3 << 20) + 100),
+    ] {
+        // Several lines, so the data is stored, not borrowed from the input.
+        let mut input = b"data: ".to_vec();
+        input.extend(std::iter::repeat(b'x').take(size / 2));
+        input.extend(b"\ndata: ");
+        input.extend(std::iter::repeat(b'y').take(size - size / 2 - 1));
+        input.extend(b"\n\n");
+        for chunk in [input.len(), 64 << 10, 1460] {
+            let mut events = 0;
+            let peak = peak_bytes(|| {
+                let mut parser =
+                    Parser::with_config(Vec::new(), Config::new().max_event_bytes(limit));
+                events = drive(&mut parser, &input, chunk);
+            }) as usize;
+            assert_eq!(events, 1);
+            assert!(
+                peak < 2 * size,
+                "held {peak} bytes for a {size}-byte event, chunk {chunk}"
+            );
+            assert!(peak <= limit, "held {peak} bytes, limit {limit}");
         }
     }
 }

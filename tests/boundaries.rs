@@ -1,23 +1,20 @@
 //! Hand-written chunk-boundary cases: the classic bugs, one chunking each,
 //! plus a direct look at what each feed returns.
 
-mod common;
-
-use common::reference;
-use common::{run, LAYERS};
+use ssewire::{Config, Token, Tokenizer};
 #[cfg(feature = "alloc")]
-use ssewire::{Decoder, End, Step};
-use ssewire::{Token, Tokenizer};
+use ssewire::{Parser, Step, StreamEnd};
+use ssewire_testkit::drive::{run_layer, AtEof, Cuts, LAYERS};
+use ssewire_testkit::reference;
 
 /// Runs `input` split at `cuts` through every layer and compares with the model.
 fn split(input: &[u8], cuts: &[usize]) -> reference::Outcome {
     let expected = reference::parse(input);
+    let config = Config::new().comments(true);
     for &layer in LAYERS {
-        assert_eq!(
-            run(layer, input, cuts, true),
-            expected,
-            "{layer:?} {cuts:?}"
-        );
+        if let Some(run) = run_layer(layer, input, Cuts::At(cuts), config, AtEof::Discard) {
+            assert_eq!(run.trace.outcome(), expected, "{layer:?} {cuts:?}");
+        }
     }
     expected
 }
@@ -34,15 +31,15 @@ fn cr_and_lf_in_different_chunks_are_one_line_end() {
 #[test]
 #[cfg(feature = "alloc")]
 fn a_cr_dispatches_before_the_next_chunk_arrives() {
-    let mut decoder = Decoder::new();
-    let (step, used) = decoder.feed(b"data: a\r\r");
+    let mut parser = Parser::new(Vec::new());
+    let (step, used) = parser.feed(b"data: a\r\r");
     assert!(matches!(step, Ok(Step::Event(e)) if e.data() == b"a"));
     assert_eq!(used, 9);
     // The LF that may follow belongs to that CR.
-    let (step, used) = decoder.feed(b"\n");
+    let (step, used) = parser.feed(b"\n");
     assert!(matches!(step, Ok(Step::NeedInput)));
     assert_eq!(used, 1);
-    assert!(matches!(decoder.finish(), Ok(Step::End(End::Clean))));
+    assert_eq!(parser.finish(), StreamEnd::Clean);
 }
 
 #[test]
@@ -60,7 +57,7 @@ fn bom_split_one_plus_two_and_two_plus_one_and_after_empty_feeds() {
     assert_eq!(
         tokenizer.feed(b"data:x\n"),
         (
-            Token::End {
+            Token::ValueEnd {
                 field: ssewire::Field::Data,
                 bytes: b"x",
                 whole: true
@@ -107,7 +104,7 @@ fn an_id_with_nul_split_across_chunks_is_ignored() {
 #[test]
 #[cfg(feature = "alloc")]
 fn empty_feeds_change_nothing() {
-    let mut decoder = Decoder::new();
+    let mut parser = Parser::new(Vec::new());
     let mut events = 0;
     for chunk in [
         &b""[..],
@@ -119,20 +116,20 @@ data: a",
         b"\n",
         b"",
     ] {
-        let (step, used) = decoder.feed(chunk);
+        let (step, used) = parser.feed(chunk);
         assert_eq!(used, chunk.len());
         events += usize::from(matches!(step, Ok(Step::Event(_))));
     }
     assert_eq!(events, 1);
-    assert_eq!(decoder.last_event_id(), b"1");
+    assert_eq!(parser.last_event_id(), b"1");
 }
 
 #[test]
 #[cfg(feature = "alloc")]
 fn a_single_data_line_inside_the_chunk_is_not_copied() {
     let input = b"data: zero-copy\n\n";
-    let mut decoder = Decoder::new();
-    let (step, _) = decoder.feed(input);
+    let mut parser = Parser::new(Vec::new());
+    let (step, _) = parser.feed(input);
     let Ok(Step::Event(event)) = step else {
         panic!()
     };
@@ -141,9 +138,9 @@ fn a_single_data_line_inside_the_chunk_is_not_copied() {
         inside.contains(&event.data().as_ptr()),
         "data borrowed from the input"
     );
-    // Two data lines are joined in the decoder's buffer instead.
+    // Two data lines are joined in the parser's buffer instead.
     let input = b"data: a\ndata: b\n\n";
-    let (step, _) = decoder.feed(input);
+    let (step, _) = parser.feed(input);
     let Ok(Step::Event(event)) = step else {
         panic!()
     };

@@ -6,13 +6,11 @@
 //! at every offset near their start, end and line ends, and at a stride
 //! elsewhere (every offset of a 1 MiB case would take hours).
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::reference::{self, EndKind, Ev, Outcome};
-use common::{run, LAYERS};
 use serde_json::Value;
+use ssewire_testkit::drive::{run_outcome, LAYERS};
+use ssewire_testkit::reference::{self, EndKind, Ev, Outcome};
 
 /// A case: its name, its bytes and what it must produce.
 struct Case {
@@ -171,7 +169,10 @@ fn check_case(name: &str, input: &[u8], expected: &Expected) -> usize {
     let mut runs = 0;
     for cuts in chunkings(input) {
         for &layer in LAYERS {
-            let got = as_expected(&run(layer, input, &cuts, comments), comments);
+            let Some(got) = run_outcome(layer, input, &cuts, comments) else {
+                continue;
+            };
+            let got = as_expected(&got, comments);
             if &got != expected {
                 panic!("{name}: {layer:?} with cuts {cuts:?}\n got: {got:?}\nwant: {expected:?}");
             }

@@ -2,13 +2,10 @@
 //! in memory from `spec-fixtures/` and inline seeds, the same way
 //! `examples/fuzz_corpus.rs` writes it for `cargo fuzz`) and every regression
 //! input in `fuzz/regressions/<target>/` goes through the same checks as the
-//! fuzz targets (`fuzz/checks/mod.rs`).
+//! fuzz targets (`ssewire_testkit::checks`).
 #![cfg(feature = "alloc")]
 
-#[path = "../fuzz/checks/mod.rs"]
-mod checks;
-#[path = "../fuzz/checks/corpus.rs"]
-mod corpus;
+use ssewire_testkit::{checks, corpus};
 
 use std::path::{Path, PathBuf};
 
@@ -83,7 +80,7 @@ fn sweep_schedules_and_limits() {
     let mut count = 0;
     for (i, stream) in streams.iter().enumerate() {
         for (j, schedule) in corpus::SCHEDULES.iter().enumerate() {
-            for selector in 0..8u8 {
+            for selector in 0..16u8 {
                 let input = corpus::with_schedule(selector, schedule, stream);
                 run("chunked", &format!("stream {i}, schedule {j}"), &input);
                 count += 1;
@@ -95,7 +92,7 @@ fn sweep_schedules_and_limits() {
                     corpus::SCHEDULES[(i + usize::from(flags)) % corpus::SCHEDULES.len()];
                 let input = [
                     &[limit, flags][..],
-                    &corpus::with_schedule(0, schedule, stream),
+                    &corpus::with_schedule(u8::from(limit % 3 == 0), schedule, stream),
                 ]
                 .concat();
                 run(

@@ -1,13 +1,10 @@
 //! End of stream, reconnects, seeding, limits and their policies.
 #![cfg(feature = "alloc")]
 
-mod common;
+use ssewire::{Config, Error, OnLimit, Parser, Step, Storage, StreamEnd, Tokenizer};
 
-use ssewire::{
-    Assembler, AtEof, Config, Decoder, End, Error, OnLimit, Parser, Slab, Step, Storage, Tokenizer,
-};
-
-/// Feeds all of `input`, collecting event data and errors as strings.
+/// Feeds all of `input` with `feed`, collecting events, retries, comments and
+/// errors as strings.
 fn feed_all<S: Storage>(parser: &mut Parser<S>, input: &[u8]) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = input;
@@ -17,84 +14,77 @@ fn feed_all<S: Storage>(parser: &mut Parser<S>, input: &[u8]) -> Vec<String> {
         match step {
             Ok(Step::Event(e)) => out.push(format!("event {}", e.data_lossy())),
             Ok(Step::Retry(ms)) => out.push(format!("retry {ms}")),
-            Ok(Step::Comment(c)) => out.push(format!("comment {}", String::from_utf8_lossy(c))),
+            Ok(Step::Comment { text, truncated }) => out.push(format!(
+                "comment {}{}",
+                String::from_utf8_lossy(text),
+                if truncated { " (truncated)" } else { "" }
+            )),
             Ok(Step::NeedInput) => break,
-            Ok(Step::End(_)) => unreachable!(),
-            Err(e) => {
-                out.push(format!("error {e}"));
-                if used == 0 {
-                    break;
-                }
-            }
+            Err(e) => out.push(format!("error {e}")),
         }
     }
     out
 }
 
-fn finish_all<S: Storage>(parser: &mut Parser<S>) -> (Vec<String>, End) {
-    let mut out = Vec::new();
-    loop {
-        match parser.finish() {
-            Ok(Step::End(end)) => return (out, end),
-            Ok(Step::Event(e)) => out.push(format!("event {}", e.data_lossy())),
-            Ok(step) => out.push(format!("{step:?}")),
-            Err(e) => out.push(format!("error {e}")),
-        }
-    }
+#[test]
+fn finish_reports_clean_or_truncated_with_discarded_bytes() {
+    let mut parser = Parser::new(Vec::new());
+    assert_eq!(feed_all(&mut parser, b"data: a\n\n"), ["event a"]);
+    assert_eq!(parser.finish(), StreamEnd::Clean);
+    assert!(feed_all(&mut parser, b"data: a\n\ndata: bc\nda").len() == 1);
+    assert_eq!(parser.finish(), StreamEnd::Truncated { discarded: 11 });
 }
 
 #[test]
-fn finish_reports_clean_or_incomplete_with_discarded_bytes() {
-    let mut decoder = Decoder::new();
-    assert_eq!(feed_all(&mut decoder, b"data: a\n\n"), ["event a"]);
-    assert_eq!(finish_all(&mut decoder).1, End::Clean);
-    assert!(feed_all(&mut decoder, b"data: a\n\ndata: bc\nda").len() == 1);
-    assert_eq!(
-        finish_all(&mut decoder).1,
-        End::Incomplete { discarded: 11 }
-    );
-}
-
-#[test]
-fn at_eof_dispatch_completes_the_line_and_the_event() {
-    let config = Config::new().at_eof(AtEof::Dispatch);
-    let mut decoder = Decoder::with_config(config);
-    assert!(feed_all(&mut decoder, b"id: 3\ndata: a\ndata: tail").is_empty());
-    let (items, end) = finish_all(&mut decoder);
-    assert_eq!(items, ["event a\ntail"]);
-    assert_eq!(end, End::Incomplete { discarded: 0 });
-    assert_eq!(decoder.last_event_id(), b"3");
-    // A partial retry line takes effect too.
-    assert!(feed_all(&mut decoder, b"retry: 12").is_empty());
-    assert_eq!(finish_all(&mut decoder).0, ["Retry(12)"]);
-    // And the default discards.
-    let mut decoder = Decoder::new();
-    assert!(feed_all(&mut decoder, b"id: 3\ndata: a").is_empty());
-    assert!(finish_all(&mut decoder).0.is_empty());
-    assert_eq!(decoder.last_event_id(), b"");
+fn dispatch_pending_completes_the_line_and_the_event() {
+    let mut parser = Parser::new(Vec::new());
+    assert!(feed_all(&mut parser, b"id: 3\ndata: a\ndata: tail").is_empty());
+    let event = parser
+        .dispatch_pending()
+        .expect("an event")
+        .expect("no error");
+    assert_eq!(event.data(), b"a\ntail");
+    assert_eq!(event.id(), b"3");
+    assert!(parser.dispatch_pending().is_none(), "once");
+    assert_eq!(parser.finish(), StreamEnd::Truncated { discarded: 0 });
+    assert_eq!(parser.last_event_id(), b"3");
+    // A partial retry line takes effect too, without an event.
+    assert!(feed_all(&mut parser, b"retry: 12").is_empty());
+    assert!(parser.dispatch_pending().is_none());
+    assert_eq!(parser.reconnection_time(), Some(12));
+    assert_eq!(parser.finish(), StreamEnd::Truncated { discarded: 0 });
+    // Nothing pending: nothing dispatched, a clean end.
+    assert!(feed_all(&mut parser, b"data: x\n\n").len() == 1);
+    assert!(parser.dispatch_pending().is_none());
+    assert_eq!(parser.finish(), StreamEnd::Clean);
+    // And `finish` alone discards, as the spec says.
+    let mut parser = Parser::new(Vec::new());
+    assert!(feed_all(&mut parser, b"id: 3\ndata: a").is_empty());
+    assert_eq!(parser.finish(), StreamEnd::Truncated { discarded: 13 });
+    assert_eq!(parser.last_event_id(), b"");
 }
 
 #[test]
 fn reset_keeps_the_last_event_id_and_reconnection_time() {
-    let mut decoder = Decoder::new();
+    let mut parser = Parser::new(Vec::new());
     feed_all(
-        &mut decoder,
+        &mut parser,
         b"retry: 250\nid: 9\ndata: a\n\nid: 10\ndata: part",
     );
-    decoder.reset();
+    parser.reset();
     assert_eq!(
-        decoder.last_event_id(),
+        parser.last_event_id(),
         b"9",
         "the uncommitted id 10 is dropped"
     );
-    assert_eq!(decoder.reconnection_time(), Some(250));
+    assert_eq!(parser.reconnection_time(), Some(250));
     // BOM detection is re-armed: the new stream's BOM is stripped.
     assert_eq!(
-        feed_all(&mut decoder, b"\xEF\xBB\xBFdata: b\n\n"),
+        feed_all(&mut parser, b"\xEF\xBB\xBFdata: b\n\n"),
         ["event b"]
     );
     let mut seen = None;
-    let (step, _) = decoder.feed(b"data: c\n\n");
+    let (step, _) = parser.feed(b"data: c\n\n");
     if let Ok(Step::Event(e)) = step {
         seen = Some(e.id().to_vec());
     }
@@ -108,33 +98,40 @@ fn reset_keeps_the_last_event_id_and_reconnection_time() {
 #[test]
 fn the_last_event_id_can_be_seeded() {
     let mut storage = [0u8; 64];
-    let mut parser = Assembler::new(&mut storage);
-    parser.set_last_event_id(b"41").unwrap();
+    let mut parser = Parser::new(&mut storage[..]);
+    parser.reset_with_last_event_id(b"41").unwrap();
     let (step, _) = parser.feed(b"data: x\n\n");
     assert!(matches!(step, Ok(Step::Event(e)) if e.id() == b"41"));
     assert_eq!(
-        parser.set_last_event_id(&[b'x'; 65]),
-        Err(Error::LimitExceeded {
-            limit: 64,
-            needed: 65
-        })
+        parser.reset_with_last_event_id(&[b'x'; 65]),
+        Err(Error::IdTooLong { limit: 64 })
+    );
+    assert_eq!(
+        parser.last_event_id(),
+        b"41",
+        "a refused seed leaves the ID"
     );
 }
 
 #[test]
-fn stop_policy_refuses_input_until_reset() {
+fn stop_policy_drops_input_until_reset() {
     let config = Config::new().max_event_bytes(8);
-    let mut decoder = Decoder::with_config(config);
-    let out = feed_all(&mut decoder, b"data: 123456789\n\ndata: ok\n\n");
+    let mut parser = Parser::with_config(Vec::new(), config);
+    let out = feed_all(&mut parser, b"data: 123456789\n\ndata: ok\n\n");
     assert_eq!(
         out,
         [
-            "error event exceeds the limit of 8 bytes (needed 9 bytes)",
-            "error event exceeds the limit of 8 bytes (needed 9 bytes)"
+            "error event exceeds the limit of 8 bytes (reached 9 bytes)",
+            "error the parser stopped after an earlier error"
         ]
     );
-    decoder.reset();
-    assert_eq!(feed_all(&mut decoder, b"data: ok\n\n"), ["event ok"]);
+    assert!(parser.is_stopped());
+    assert_eq!(
+        feed_all(&mut parser, b"data: ok\n\n"),
+        ["error the parser stopped after an earlier error"]
+    );
+    parser.reset();
+    assert_eq!(feed_all(&mut parser, b"data: ok\n\n"), ["event ok"]);
 }
 
 #[test]
@@ -142,9 +139,9 @@ fn skip_policy_drops_one_event_and_resumes_after_its_blank_line() {
     let config = Config::new()
         .max_event_bytes(8)
         .on_limit(OnLimit::SkipEvent);
-    let mut decoder = Decoder::with_config(config);
+    let mut parser = Parser::with_config(Vec::new(), config);
     let out = feed_all(
-        &mut decoder,
+        &mut parser,
         b"id: 1\ndata: a\n\nid: 2\ndata: 123\ndata: 456789\nretry: 5\ndata: more\n\ndata: b\n\n",
     );
     assert_eq!(
@@ -152,20 +149,22 @@ fn skip_policy_drops_one_event_and_resumes_after_its_blank_line() {
         [
             "event a",
             // Committed id "1", new id "2", then "123" + LF + "456789".
-            "error event exceeds the limit of 8 bytes (needed 12 bytes)",
+            "error event exceeds the limit of 8 bytes (reached 12 bytes)",
+            // A retry belongs to no event: it still takes effect.
+            "retry 5",
             "event b"
         ]
     );
-    // The dropped event's id never took effect; its retry neither.
-    assert_eq!(decoder.last_event_id(), b"1");
-    assert_eq!(decoder.reconnection_time(), None);
+    // The dropped event's id never took effect.
+    assert_eq!(parser.last_event_id(), b"1");
+    assert_eq!(parser.reconnection_time(), Some(5));
 }
 
 #[test]
 fn an_endless_line_is_caught_as_it_arrives() {
     let mut storage = [0u8; 1024];
     let mut parser =
-        Assembler::with_config(&mut storage, Config::new().on_limit(OnLimit::SkipEvent));
+        Parser::with_config(&mut storage[..], Config::new().on_limit(OnLimit::SkipEvent));
     let (step, _) = parser.feed(b"data: ");
     assert!(matches!(step, Ok(Step::NeedInput)));
     let chunk = [b'x'; 100];
@@ -183,7 +182,7 @@ fn an_endless_line_is_caught_as_it_arrives() {
 #[test]
 fn unknown_fields_and_skipped_comments_retain_nothing() {
     let mut storage = [0u8; 16];
-    let mut parser = Assembler::new(&mut storage);
+    let mut parser = Parser::new(&mut storage[..]);
     let mut input = b"unknown-field: ".to_vec();
     input.extend([b'v'; 10_000]);
     input.extend(b"\n: ");
@@ -195,16 +194,25 @@ fn unknown_fields_and_skipped_comments_retain_nothing() {
 #[test]
 fn comments_are_cut_to_their_cap() {
     let config = Config::new().comments(true).max_comment_bytes(4);
-    let mut decoder = Decoder::with_config(config);
-    assert_eq!(feed_all(&mut decoder, b": abcdef\n"), ["comment abcd"]);
-    assert!(feed_all(&mut decoder, b": abc").is_empty());
-    assert_eq!(feed_all(&mut decoder, b"def\n"), ["comment abcd"]);
+    let mut parser = Parser::with_config(Vec::new(), config);
+    assert_eq!(
+        feed_all(&mut parser, b": abcdef\n"),
+        ["comment abcd (truncated)"]
+    );
+    assert_eq!(feed_all(&mut parser, b": abcd\n"), ["comment abcd"]);
+    assert!(feed_all(&mut parser, b": abc").is_empty());
+    assert_eq!(
+        feed_all(&mut parser, b"def\n"),
+        ["comment abcd (truncated)"]
+    );
+    assert!(feed_all(&mut parser, b": ab").is_empty());
+    assert_eq!(feed_all(&mut parser, b"cd\n"), ["comment abcd"]);
 }
 
 #[test]
 fn strict_utf8_drops_only_the_bad_event() {
-    let mut decoder = Decoder::with_config(Config::new().strict_utf8(true));
-    let out = feed_all(&mut decoder, b"data: ok\n\ndata: \xFF\n\ndata: fine\n\n");
+    let mut parser = Parser::with_config(Vec::new(), Config::new().strict_utf8(true));
+    let out = feed_all(&mut parser, b"data: ok\n\ndata: \xFF\n\ndata: fine\n\n");
     assert_eq!(
         out,
         [
@@ -217,7 +225,7 @@ fn strict_utf8_drops_only_the_bad_event() {
 
 #[test]
 fn an_owned_array_parser_behaves_like_the_others() {
-    let mut parser = Parser::<Slab<[u8; 32]>>::array(Config::new());
+    let mut parser = Parser::new([0u8; 32]);
     assert_eq!(parser.limit(), 32);
     assert_eq!(
         feed_all(&mut parser, b"event: e\ndata: a\ndata: b\n\n"),
@@ -229,7 +237,7 @@ fn an_owned_array_parser_behaves_like_the_others() {
 fn lent_storage_fits_exactly_its_size() {
     // id (2) + committed id (1) + event type (1) + data (4) = 8 bytes.
     let mut storage = [0u8; 8];
-    let mut parser = Assembler::new(&mut storage);
+    let mut parser = Parser::new(&mut storage[..]);
     assert_eq!(feed_all(&mut parser, b"id: 1\n\n"), Vec::<String>::new());
     assert_eq!(
         feed_all(&mut parser, b"id: 22\nevent: e\ndata: ab\ndata: c\n\n"),
@@ -255,7 +263,7 @@ fn errors_name_the_limit() {
     };
     assert_eq!(
         error.to_string(),
-        "event exceeds the limit of 10 bytes (needed 11 bytes)"
+        "event exceeds the limit of 10 bytes (reached 11 bytes)"
     );
     let _: &dyn std::error::Error = &error;
 }
@@ -280,10 +288,12 @@ fn alternating_event_and_id_lines_stay_linear() {
             input.extend_from_slice(short[i % 2]);
         }
         input.extend_from_slice(b"data: x\n\n");
-        let mut decoder = Decoder::new();
-        assert_eq!(feed_all(&mut decoder, &input), ["event x"], "{long}");
+        // A 4 MiB ID is allowed here on purpose.
+        let config = Config::new().max_id_bytes(usize::MAX);
+        let mut parser = Parser::with_config(Vec::new(), config);
+        assert_eq!(feed_all(&mut parser, &input), ["event x"], "{long}");
         let mut storage = vec![0u8; LONG + 64];
-        let mut assembler = Assembler::new(&mut storage);
-        assert_eq!(feed_all(&mut assembler, &input), ["event x"], "{long}");
+        let mut lent = Parser::with_config(&mut storage[..], config);
+        assert_eq!(feed_all(&mut lent, &input), ["event x"], "{long}");
     }
 }

@@ -2,16 +2,10 @@
 //! with the reference model; with limits, every layer gives the unlimited
 //! result or the limit error, never retaining more than the limit.
 
-mod common;
-
-use common::reference::{self, EndKind};
-#[cfg(feature = "alloc")]
-use common::run_parser;
-use common::{chunks, run, LAYERS};
 use proptest::prelude::*;
-use ssewire::{Assembler, Config, Error, OnLimit, Parser, Step, Storage};
-#[cfg(feature = "alloc")]
-use ssewire::{AtEof, Decoder};
+use ssewire::{Config, Error, OnLimit, Parser, Storage};
+use ssewire_testkit::drive::{run_outcome, run_parser, AtEof, Cuts, Item, Trace, LAYERS};
+use ssewire_testkit::reference::{self, EndKind};
 
 /// Pieces that SSE parsers trip over, glued together at random.
 fn atom() -> impl Strategy<Value = Vec<u8>> {
@@ -63,8 +57,9 @@ proptest! {
             expected.comments.clear();
         }
         for &layer in LAYERS {
-            let got = run(layer, &input, &cuts, comments);
-            prop_assert_eq!(&got, &expected, "{:?}", layer);
+            if let Some(got) = run_outcome(layer, &input, &cuts, comments) {
+                prop_assert_eq!(&got, &expected, "{:?}", layer);
+            }
         }
     }
 
@@ -72,8 +67,9 @@ proptest! {
     fn arbitrary_bytes_match_the_model(input in prop::collection::vec(any::<u8>(), 0..200), cut in 0usize..200) {
         let expected = reference::parse(&input);
         for &layer in LAYERS {
-            let got = run(layer, &input, &[cut], true);
-            prop_assert_eq!(&got, &expected, "{:?}", layer);
+            if let Some(got) = run_outcome(layer, &input, &[cut], true) {
+                prop_assert_eq!(&got, &expected, "{:?}", layer);
+            }
         }
     }
 
@@ -88,57 +84,52 @@ proptest! {
         let policy = if skip { OnLimit::SkipEvent } else { OnLimit::Stop };
         let config = Config::new().max_event_bytes(limit).on_limit(policy);
 
-        let mut decoder = Decoder::with_config(config);
-        check_limited(&mut decoder, &input, &cuts, &unlimited, limit)?;
+        let growable = check_limited(&mut Parser::with_config(Vec::new(), config), &input, &cuts, &unlimited, limit)?;
         // Lent storage of exactly `limit` bytes, default config otherwise.
         let mut storage = vec![0u8; limit];
-        let mut assembler = Assembler::with_config(&mut storage, Config::new().on_limit(policy));
-        check_limited(&mut assembler, &input, &cuts, &unlimited, limit)?;
+        let lent = check_limited(
+            &mut Parser::with_config(&mut storage[..], Config::new().on_limit(policy)),
+            &input, &cuts, &unlimited, limit,
+        )?;
         // Both agree with each other, error for error.
-        let mut decoder = Decoder::with_config(config);
-        let mut storage = vec![0u8; limit];
-        let mut assembler = Assembler::with_config(&mut storage, Config::new().on_limit(policy));
-        prop_assert_eq!(trace(&mut decoder, &input, &cuts), trace(&mut assembler, &input, &cuts));
+        prop_assert_eq!(growable, lent);
     }
 
     #[test]
     #[cfg(feature = "alloc")]
-    fn flushing_at_eof_matches_the_model_with_a_blank_line((input, cuts) in stream_and_cuts()) {
-        // AtEof::Dispatch: as if the stream ended with a line end and a blank line.
+    fn dispatching_at_eof_matches_the_model_with_a_blank_line((input, cuts) in stream_and_cuts()) {
+        // As if the stream ended with a line end and a blank line.
         let mut with_end = input.clone();
         with_end.extend_from_slice(b"\r\r");
-        let mut expected = reference::parse(&with_end);
-        expected.comments.clear();
-        let mut decoder = Decoder::with_config(Config::new().at_eof(AtEof::Dispatch));
-        let got = run_parser(&mut decoder, &input, &cuts).unwrap();
+        let expected = reference::parse(&with_end);
+        let mut parser = Parser::new(Vec::new());
+        let got = run_parser(&mut parser, &input, Cuts::At(&cuts), AtEof::Dispatch).trace.outcome();
         prop_assert_eq!(got.events, expected.events);
-        prop_assert_eq!(got.retries, expected.retries);
         prop_assert_eq!(got.last_event_id, expected.last_event_id);
+        // The unfinished line's `retry` is not handed out, but takes effect.
+        prop_assert!(expected.retries.starts_with(&got.retries));
+        prop_assert!(expected.retries.len() <= got.retries.len() + 1);
+        prop_assert_eq!(parser.reconnection_time(), expected.retries.last().copied());
     }
 
     #[test]
     #[cfg(feature = "alloc")]
     fn strict_utf8_reports_exactly_the_invalid_events((input, cuts) in stream_and_cuts()) {
         let lossy = reference::parse(&input);
-        let mut decoder = Decoder::with_config(Config::new().strict_utf8(true));
+        let mut parser = Parser::with_config(Vec::new(), Config::new().strict_utf8(true));
+        let trace = run_parser(&mut parser, &input, Cuts::At(&cuts), AtEof::Discard).trace;
         let mut events = Vec::new();
         let mut errors = 0;
-        for chunk in chunks(&input, &cuts) {
-            let mut rest = chunk;
-            loop {
-                let (step, used) = decoder.feed(rest);
-                rest = &rest[used..];
-                match step {
-                    Ok(Step::Event(e)) => events.push((
-                        e.event_type_str().unwrap().to_string(),
-                        e.data_str().unwrap().to_string(),
-                        e.id_str().unwrap().to_string(),
-                    )),
-                    Ok(Step::NeedInput) => break,
-                    Ok(_) => {}
-                    Err(Error::InvalidUtf8 { .. }) => errors += 1,
-                    Err(e) => panic!("{e}"),
-                }
+        for item in &trace.items {
+            match item {
+                Item::Event { event_type, data, id } => events.push((
+                    String::from_utf8(event_type.clone()).unwrap(),
+                    String::from_utf8(data.clone()).unwrap(),
+                    String::from_utf8(id.clone()).unwrap(),
+                )),
+                Item::Error(Error::InvalidUtf8 { .. }) => errors += 1,
+                Item::Error(e) => panic!("{e}"),
+                _ => {}
             }
         }
         // Valid events are exactly the model's events without U+FFFD that came
@@ -150,100 +141,60 @@ proptest! {
     }
 }
 
-#[cfg(feature = "alloc")]
-/// What a parser produced, error by error, for comparing two parsers.
-fn trace<S: Storage>(parser: &mut Parser<S>, input: &[u8], cuts: &[usize]) -> Vec<String> {
-    let mut out = Vec::new();
-    for chunk in chunks(input, cuts) {
-        let mut rest = chunk;
-        loop {
-            let (step, used) = parser.feed(rest);
-            rest = &rest[used..];
-            match step {
-                Ok(Step::NeedInput) => break,
-                Ok(step) => out.push(format!("{step:?}")),
-                Err(e) => {
-                    out.push(format!("{e:?}"));
-                    if used == 0 {
-                        break; // Stopped until reset.
-                    }
-                }
-            }
-        }
-    }
-    out.push(format!("{:?}", parser.finish()));
-    out
-}
-
 /// Feeds with a limit: until the first limit error the events equal the
-/// model's prefix; retained bytes never exceed the limit; no limit error means
-/// the full unlimited result.
+/// model's prefix; retained bytes never exceed the limit (the driver checks
+/// it on every call); no limit error means the full unlimited result.
+/// Returns the trace, to compare storage kinds.
 fn check_limited<S: Storage>(
     parser: &mut Parser<S>,
     input: &[u8],
     cuts: &[usize],
     unlimited: &reference::Outcome,
     limit: usize,
-) -> Result<(), TestCaseError> {
+) -> Result<Trace, TestCaseError> {
+    let trace = run_parser(parser, input, Cuts::At(cuts), AtEof::Discard).trace;
     let mut events = Vec::new();
-    let mut retries = Vec::new();
     let mut limited = false;
-    for chunk in chunks(input, cuts) {
-        let mut rest = chunk;
-        loop {
-            prop_assert!(parser.retained_bytes() <= limit);
-            let (step, used) = parser.feed(rest);
-            rest = &rest[used..];
-            match step {
-                Ok(Step::Event(e)) => {
-                    let bytes = e.data().len()
-                        + e.event_type().len() * usize::from(e.has_event_type())
-                        + e.id().len();
-                    prop_assert!(bytes <= limit, "an event larger than the limit came out");
-                    if !limited {
-                        events.push(String::from_utf8_lossy(e.data()).into_owned());
-                    }
+    for item in &trace.items {
+        match item {
+            Item::Event {
+                event_type,
+                data,
+                id,
+            } => {
+                let own_type = if event_type == b"message" {
+                    0
+                } else {
+                    event_type.len()
+                };
+                prop_assert!(
+                    data.len() + own_type + id.len() <= limit,
+                    "an event larger than the limit came out"
+                );
+                if !limited {
+                    events.push(String::from_utf8_lossy(data).into_owned());
                 }
-                Ok(Step::Retry(ms)) => {
-                    if !limited {
-                        retries.push(ms);
-                    }
-                }
-                Ok(Step::NeedInput) => break,
-                Ok(_) => {}
-                Err(Error::LimitExceeded { limit: l, needed }) => {
-                    prop_assert_eq!(l, limit);
-                    prop_assert!(needed > limit);
-                    limited = true;
-                    if used == 0 {
-                        break; // Stopped until reset.
-                    }
-                }
-                Err(e) => panic!("{e}"),
             }
+            Item::Error(Error::LimitExceeded { limit: l, needed }) => {
+                prop_assert_eq!(*l, limit);
+                prop_assert!(*needed > limit);
+                limited = true;
+            }
+            Item::Error(e) => panic!("{e}"),
+            Item::Retry(_) | Item::Comment(..) => {}
         }
     }
-    prop_assert!(parser.retained_bytes() <= limit);
-    let end = loop {
-        match parser.finish() {
-            Ok(Step::End(end)) => break end,
-            Ok(_) => {}
-            Err(e) => panic!("{e}"),
-        }
-    };
     let model: Vec<String> = unlimited.events.iter().map(|e| e.data.clone()).collect();
     if limited {
         prop_assert!(model.starts_with(&events), "events before the error differ");
     } else {
+        let got = trace.outcome();
         prop_assert_eq!(&events, &model);
-        prop_assert_eq!(&retries, &unlimited.retries);
-        prop_assert_eq!(end == ssewire::End::Clean, unlimited.end == EndKind::Clean);
-        prop_assert_eq!(
-            String::from_utf8_lossy(parser.last_event_id()),
-            unlimited.last_event_id.as_str()
-        );
+        prop_assert_eq!(&got.retries, &unlimited.retries);
+        prop_assert_eq!(got.end == EndKind::Clean, unlimited.end == EndKind::Clean);
+        prop_assert_eq!(&got.last_event_id, &unlimited.last_event_id);
     }
-    Ok(())
+    Ok(trace)
 }
 
 proptest! {
@@ -259,7 +210,7 @@ proptest! {
         let unlimited = reference::parse(&input);
         let policy = if skip { OnLimit::SkipEvent } else { OnLimit::Stop };
         let mut storage = vec![0u8; limit];
-        let mut assembler = Assembler::with_config(&mut storage, Config::new().on_limit(policy));
-        check_limited(&mut assembler, &input, &cuts, &unlimited, limit)?;
+        let mut lent = Parser::with_config(&mut storage[..], Config::new().on_limit(policy));
+        check_limited(&mut lent, &input, &cuts, &unlimited, limit)?;
     }
 }

@@ -1,11 +1,10 @@
-//! One test per rule of the spec (DESIGN.md §1). Each runs the stream through
-//! every layer and chunking against the reference model (`check`), then also
-//! states the expected result by hand, so neither is trusted alone.
+//! One test per rule of the spec (WHATWG HTML, "Server-sent events", §9.2.5
+//! and §9.2.6). Each runs the stream through every layer and chunking against
+//! the reference model (`check`), then also states the expected result by
+//! hand, so neither is trusted alone.
 
-mod common;
-
-use common::reference::EndKind;
-use common::{check, ev_of};
+use ssewire_testkit::drive::{check, ev as ev_of};
+use ssewire_testkit::reference::EndKind;
 
 #[test]
 fn bom_is_stripped_once_at_the_start() {

@@ -1,6 +1,3 @@
 #![no_main]
 
-#[path = "../checks/mod.rs"]
-mod checks;
-
-libfuzzer_sys::fuzz_target!(|input: &[u8]| checks::chunked(input));
+libfuzzer_sys::fuzz_target!(|input: &[u8]| ssewire_testkit::checks::chunked(input));

@@ -6,10 +6,8 @@
 //! ([`verify`]), then times only the runners that were right. `src/bin/report.rs`
 //! turns criterion's output into tables.
 
-#[path = "../../corpus.rs"]
-pub mod corpus;
-#[path = "../../drive.rs"]
-pub mod drive;
+pub use ssewire_testkit::bench as drive;
+pub use ssewire_testkit::bench::corpus;
 pub mod input;
 pub mod note;
 pub mod runners;

@@ -4,7 +4,7 @@ use crate::corpus::{Checksum, Expected};
 use std::fmt::Display;
 
 /// Receives what a parser dispatched: the trait shared with ssewire's own
-/// benches (`benches/drive.rs`). Runners are generic over it, so the timed run
+/// benches (`ssewire_testkit::bench`). Runners are generic over it, so the timed run
 /// (with [`Counter`]) pays only for counting, and the verification run (with
 /// [`Verifier`]) hashes every data byte.
 pub use crate::drive::Sink;

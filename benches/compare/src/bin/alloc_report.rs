@@ -20,7 +20,7 @@
 //! wrong, panics or is too slow shows its status instead of a number. The peers take
 //! about a minute in all (the rest a second or two).
 
-use ssewire::{Assembler, Decoder, Step};
+use ssewire::{Parser, Step};
 use ssewire_compare::corpus::{self, Chunking, Corpus, Kind, CHUNKINGS, KINDS};
 use ssewire_compare::drive::{self, Sink};
 use ssewire_compare::verify::verify;
@@ -115,12 +115,12 @@ fn main() {
         "One run per row, input made before counting. \"allocs/event\" is the steady state: \
          allocation calls after event N, divided by the events after it (N = {WARM_UP}, or \
          half the events if fewer than {}). \"peak heap\" is the most heap the run added; \
-         \"peak retained\" the largest `retained_bytes()` after a `feed` call. The assembler \
+         \"peak retained\" the largest `retained_bytes()` after a chunk. `lent` \
          runs in 2 MiB of lent storage, allocated by the caller before counting.\n",
         2 * WARM_UP
     );
     let mut storage = vec![0u8; 2 << 20].into_boxed_slice();
-    for layer in ["tokenizer", "assembler", "decoder"] {
+    for layer in ["tokenizer", "lent", "vec"] {
         println!("### {layer}\n");
         println!("| corpus | chunking | events | allocations | N | allocs/event after N | peak heap | peak retained |");
         println!("|---|---|---:|---:|---:|---:|---:|---:|");
@@ -129,11 +129,11 @@ fn main() {
                 "tokenizer" => measure(corpus, *chunking, |chunks, probe| {
                     drive::tokenize(chunks, probe)
                 }),
-                "assembler" => measure(corpus, *chunking, |chunks, probe| {
-                    drive::parse(&mut Assembler::new(&mut storage), chunks, probe)
+                "lent" => measure(corpus, *chunking, |chunks, probe| {
+                    drive::parse(&mut Parser::new(&mut storage[..]), chunks, probe)
                 }),
                 _ => measure(corpus, *chunking, |chunks, probe| {
-                    drive::parse(&mut Decoder::new(), chunks, probe)
+                    drive::parse(&mut Parser::new(Vec::new()), chunks, probe)
                 }),
             };
             assert_eq!(
@@ -324,15 +324,15 @@ fn peer_cell(runner: &Runner, corpus: &Corpus, whole: &Input, cut: &Input, warm:
 }
 
 /// The byte offset just after the `n`th event's blank line, found with ssewire's
-/// decoder (the corpora's events end with a blank line).
+/// step-at-a-time `feed` (the corpora's events end with a blank line).
 fn offset_after(bytes: &[u8], n: u64) -> usize {
     if n == 0 {
         return 0;
     }
-    let mut decoder = Decoder::new();
+    let mut parser = Parser::new(Vec::new());
     let (mut offset, mut events) = (0, 0);
     while offset < bytes.len() {
-        let (step, used) = decoder.feed(&bytes[offset..]);
+        let (step, used) = parser.feed(&bytes[offset..]);
         let dispatched = matches!(step, Ok(Step::Event(_)));
         let done = matches!(step, Ok(Step::NeedInput));
         offset += used;

@@ -116,7 +116,7 @@ fn main() {
 }
 
 /// The layer the summary is about: what most users will use.
-const SUMMARY_LAYER: &str = "ssewire-decoder";
+const SUMMARY_LAYER: &str = "ssewire";
 
 /// One row per corpus and chunking that has results: ssewire's decoder against the
 /// fastest verified peer and against the memchr2 floor for that chunking.

@@ -50,8 +50,9 @@ macro_rules! runner {
 pub fn all() -> Vec<Runner> {
     vec![
         runner!("ssewire-tokenizer", ssewire::tokenizer),
-        runner!("ssewire-assembler", ssewire::assembler),
-        runner!("ssewire-decoder", ssewire::decoder),
+        runner!("ssewire-lent", ssewire::lent),
+        runner!("ssewire", ssewire::vec),
+        runner!("ssewire-steps", ssewire::vec_steps),
         runner!("sse-core", sse_core::run),
         runner!("sse-parse", sse_parse::run),
         runner!("sse-stream", sse_stream::run),

@@ -1,10 +1,11 @@
-//! ssewire's three layers, each driven the way its docs show: `feed` returns one item
-//! and the bytes it consumed; slice the input and call again until `NeedInput`.
+//! ssewire's layers, each driven the way its docs show: `feed_all` hands every
+//! event of a chunk to a handler; `feed` returns one item and the bytes it consumed
+//! (slice the input and call again until `NeedInput`).
 
 use crate::drive;
 use crate::Input;
 use crate::Sink;
-use ssewire::{Assembler, Decoder};
+use ssewire::Parser;
 
 /// Layer 0: tokens only; the data pieces go straight to the sink. Nothing is
 /// stored, so this is the floor the two event layers build on.
@@ -14,12 +15,18 @@ pub fn tokenizer<S: Sink>(input: &Input, sink: &mut S) {
 
 /// Layer 1: whole events in caller-lent storage. 2 MiB, so the `big` corpus's
 /// 1 MiB lines fit.
-pub fn assembler<S: Sink>(input: &Input, sink: &mut S) {
+pub fn lent<S: Sink>(input: &Input, sink: &mut S) {
     let mut storage = vec![0u8; 2 << 20].into_boxed_slice();
-    drive::parse(&mut Assembler::new(&mut storage), input.slices(), sink);
+    drive::parse(&mut Parser::new(&mut storage[..]), input.slices(), sink);
 }
 
-/// Layer 2: whole events in a reused, growable buffer (default limit 16 MiB).
-pub fn decoder<S: Sink>(input: &Input, sink: &mut S) {
-    drive::parse(&mut Decoder::new(), input.slices(), sink);
+/// Layer 2: whole events in a reused, growable `Vec` (default limit 16 MiB),
+/// with `feed_all`.
+pub fn vec<S: Sink>(input: &Input, sink: &mut S) {
+    drive::parse(&mut Parser::new(Vec::new()), input.slices(), sink);
+}
+
+/// The same with the step-at-a-time `feed` loop.
+pub fn vec_steps<S: Sink>(input: &Input, sink: &mut S) {
+    drive::parse_steps(&mut Parser::new(Vec::new()), input.slices(), sink);
 }

@@ -1,12 +1,14 @@
 //! Drives ssewire's layers over a stream's chunks the way their docs show
-//! (`feed` and slice until `NeedInput`, `finish` until `End`) and reports what
-//! they dispatch to a [`Sink`]. Shared, with `#[path]`, by `benches/layers.rs`
-//! and the comparison crate in `benches/compare` (its runners and its
-//! allocation report), so every figure comes from the same driving code.
+//! (`feed_all`, or `feed` and slice until `NeedInput`; then `finish`) and
+//! reports what they dispatch to a [`Sink`]. Used by `benches/layers.rs` and
+//! the comparison crate in `benches/compare` (its runners and its allocation
+//! report), so every figure comes from the same driving code.
+
+pub mod corpus;
 
 use std::fmt::Display;
 
-use ssewire::{Field, Parser, Step, Storage, Token, Tokenizer};
+use ssewire::{Error, Event, Field, Handler, Parser, Step, Storage, Token, Tokenizer};
 
 /// Receives what a layer dispatched. Generic, so that timed runs pay only for
 /// what their sink does (counting).
@@ -31,7 +33,6 @@ pub trait Sink {
 
 /// Layer 0: tokens only. Data pieces go straight to the sink, with the LF the
 /// spec puts between `data` lines; nothing is stored.
-#[allow(dead_code)] // not every includer drives every layer
 pub fn tokenize<'a>(chunks: impl IntoIterator<Item = &'a [u8]>, sink: &mut impl Sink) {
     let mut tokenizer = Tokenizer::new();
     // Whether the event has a `data` line already, and whether one is open.
@@ -42,7 +43,7 @@ pub fn tokenize<'a>(chunks: impl IntoIterator<Item = &'a [u8]>, sink: &mut impl 
             let (token, used) = tokenizer.feed(rest);
             rest = &rest[used..];
             match token {
-                Token::Partial {
+                Token::ValuePart {
                     field: Field::Data,
                     bytes,
                 } => {
@@ -52,7 +53,7 @@ pub fn tokenize<'a>(chunks: impl IntoIterator<Item = &'a [u8]>, sink: &mut impl 
                     line_open = true;
                     sink.data(bytes);
                 }
-                Token::End {
+                Token::ValueEnd {
                     field: Field::Data,
                     bytes,
                     ..
@@ -76,9 +77,37 @@ pub fn tokenize<'a>(chunks: impl IntoIterator<Item = &'a [u8]>, sink: &mut impl 
     let _ = tokenizer.finish();
 }
 
-/// Layers 1 and 2: whole events from a [`Parser`] over any storage. Stops at
-/// the first error (after reporting it).
+/// Whole events from a [`Parser`] over any storage, with `feed_all` (the
+/// entry point the README teaches).
 pub fn parse<'a, S: Storage>(
+    parser: &mut Parser<S>,
+    chunks: impl IntoIterator<Item = &'a [u8]>,
+    sink: &mut impl Sink,
+) {
+    /// Hands events to the sink.
+    struct ToSink<'k, K>(&'k mut K);
+
+    impl<K: Sink> Handler for ToSink<'_, K> {
+        fn event(&mut self, event: Event<'_>) {
+            self.0.event(event.data());
+        }
+
+        fn error(&mut self, error: Error) {
+            self.0.error(&error);
+        }
+    }
+
+    let mut handler = ToSink(sink);
+    for chunk in chunks {
+        parser.feed_all(chunk, &mut handler);
+        handler.0.retained(parser.retained_bytes());
+    }
+    let _ = parser.finish();
+}
+
+/// The same with the step-at-a-time `feed` loop, for callers that stop
+/// between events. Stops at the first error (after reporting it).
+pub fn parse_steps<'a, S: Storage>(
     parser: &mut Parser<S>,
     chunks: impl IntoIterator<Item = &'a [u8]>,
     sink: &mut impl Sink,
@@ -88,27 +117,24 @@ pub fn parse<'a, S: Storage>(
         loop {
             let (step, used) = parser.feed(rest);
             rest = &rest[used..];
-            let more = match step {
-                Ok(Step::Event(event)) => {
-                    sink.event(event.data());
-                    true
-                }
-                Ok(Step::NeedInput) => false,
-                Ok(_) => true,
+            match step {
+                Ok(Step::Event(event)) => sink.event(event.data()),
+                Ok(Step::NeedInput) => break,
+                Ok(_) => {}
                 Err(error) => return sink.error(&error),
-            };
-            sink.retained(parser.retained_bytes());
-            if !more {
-                break;
             }
         }
+        sink.retained(parser.retained_bytes());
     }
-    loop {
-        match parser.finish() {
-            Ok(Step::Event(event)) => sink.event(event.data()),
-            Ok(Step::End(_)) => break,
-            Ok(_) => {}
-            Err(error) => return sink.error(&error),
-        }
+    let _ = parser.finish();
+}
+
+impl Sink for corpus::Checksum {
+    fn data(&mut self, piece: &[u8]) {
+        corpus::Checksum::data(self, piece);
+    }
+
+    fn dispatch(&mut self) {
+        corpus::Checksum::dispatch(self);
     }
 }

@@ -93,7 +93,7 @@ impl Rng {
         Self(seed)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -103,7 +103,7 @@ impl Rng {
 
     /// A number below `n` (`n > 0`).
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        (self.next_u64() % n as u64) as usize
     }
 
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
@@ -228,7 +228,7 @@ pub fn streams(fixtures: &[(PathBuf, Vec<u8>)]) -> Vec<Vec<u8>> {
     out
 }
 
-/// Chunk schedules for `chunked` and `limits` (see `fuzz/checks/mod.rs`):
+/// Chunk schedules for `chunked` and `limits` (see `checks.rs`):
 /// byte by byte, empty chunks between bytes, small and odd sizes.
 pub const SCHEDULES: &[&[u8]] = &[
     &[],
@@ -243,7 +243,7 @@ pub const SCHEDULES: &[&[u8]] = &[
     &[17, 4, 0, 9, 1],
 ];
 
-/// `[n] [len; n % 16] stream` with `n / 16 == selector` (see `fuzz/checks/mod.rs`).
+/// `[n] [len; n % 16] stream` with `n / 16 == selector` (see `checks.rs`).
 pub fn with_schedule(selector: u8, schedule: &[u8], stream: &[u8]) -> Vec<u8> {
     let mut out = vec![schedule.len() as u8 | selector << 4];
     out.extend_from_slice(schedule);
@@ -258,7 +258,7 @@ pub fn seeds(target: &str, streams: &[Vec<u8>]) -> Vec<Vec<u8>> {
         "chunked" => streams
             .iter()
             .enumerate()
-            .map(|(i, s)| with_schedule((i % 8) as u8, SCHEDULES[i % SCHEDULES.len()], s))
+            .map(|(i, s)| with_schedule((i % 16) as u8, SCHEDULES[i % SCHEDULES.len()], s))
             .collect(),
         "limits" => streams
             .iter()
@@ -270,7 +270,12 @@ pub fn seeds(target: &str, streams: &[Vec<u8>]) -> Vec<Vec<u8>> {
                 let x16 = if i % 7 == 0 { 4 } else { 0 };
                 let flags = (i % 4) as u8 | x16 | ((i / 4 % 4) as u8) << 3 | ((i % 5) as u8) << 5;
                 let mut out = vec![limit, flags];
-                out.extend(with_schedule(0, SCHEDULES[i % SCHEDULES.len()], s));
+                // Selector bit 0: the ID limit is half the event limit.
+                out.extend(with_schedule(
+                    (i % 3 == 0) as u8,
+                    SCHEDULES[i % SCHEDULES.len()],
+                    s,
+                ));
                 out
             })
             .collect(),

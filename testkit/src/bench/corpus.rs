@@ -14,7 +14,6 @@
 //! [`Checksum`] computes it incrementally, so a parser that hands out data in pieces
 //! can be checked without gathering them. [`Expected`] also has the total data length,
 //! cheap enough to check inside a timed loop.
-#![allow(dead_code)]
 
 /// Size of each full corpus.
 pub const FULL_LEN: usize = 8 << 20;

@@ -1,0 +1,19 @@
+//! ssewire's test support, one copy used by `tests/`, `fuzz/` and `benches/`:
+//!
+//! - [`reference`]: the spec as a plain model over a whole input, the oracle;
+//! - [`drive`]: the one driver that runs a stream through any layer under any
+//!   chunking, checking each call's contract, into a comparable [`drive::Trace`];
+//! - [`checks`] (feature `alloc`): the fuzz targets' checks, plain functions
+//!   that panic when an invariant breaks, replayed on stable by
+//!   `tests/fuzz_replay.rs`;
+//! - [`corpus`]: the fuzz seed corpus, made in memory;
+//! - [`bench`]: the driver the benchmarks time.
+//!
+//! Not published: `cargo package` leaves it and the tests out.
+
+pub mod bench;
+#[cfg(feature = "alloc")]
+pub mod checks;
+pub mod corpus;
+pub mod drive;
+pub mod reference;

@@ -108,7 +108,7 @@ impl core::hash::Hash for Event<'_> {
     }
 }
 
-/// Shows each field as lossy text, cut after [`DEBUG_BYTES`] bytes, so
+/// Shows each field as lossy text, cut after 96 bytes, so
 /// failing tests and logs show what arrived without flooding them.
 impl core::fmt::Debug for Event<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {

@@ -124,7 +124,14 @@
     clippy::panic,
     clippy::arithmetic_side_effects
 )]
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::indexing_slicing))]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
 
 #[cfg(feature = "alloc")]
 extern crate alloc;

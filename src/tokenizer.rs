@@ -215,7 +215,10 @@ enum State {
     Skip,
 }
 
-/// The push tokenizer. See the [module docs](self) and [`Token`].
+/// The push tokenizer: feed it any slice of the stream, get one [`Token`] and
+/// the bytes it consumed; slice and call again until [`Token::NeedInput`]. It
+/// keeps a few dozen bytes of state between calls and stores no input. See
+/// [`Token`] for what to do with the tokens.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tokenizer {
     state: State,

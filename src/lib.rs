@@ -141,6 +141,7 @@ mod config;
 mod error;
 mod event;
 mod handler;
+mod offsets;
 mod parser;
 mod tokenizer;
 

@@ -24,6 +24,7 @@
 //! call (`Clear`), so that they can be returned by reference.
 
 use crate::buffers::{EventBuffers, Storage};
+use crate::offsets::{add, tail};
 use crate::tokenizer::{DataPiece, Field, Token, Tokenizer};
 use crate::{Config, Error, Event, Handler, OnLimit, StreamEnd};
 
@@ -225,7 +226,7 @@ impl<S: Storage> Parser<S> {
     pub fn feed_all<H: Handler + ?Sized>(&mut self, mut input: &[u8], handler: &mut H) {
         loop {
             let (found, used) = self.advance(input);
-            input = input.get(used..).unwrap_or_default();
+            input = tail(input, used);
             match found {
                 Ok(Found::NeedInput) => return,
                 Ok(found) => match self.step(found) {
@@ -290,7 +291,7 @@ impl<S: Storage> Parser<S> {
         };
         while !input.is_empty() {
             let (found, used) = self.advance(input);
-            input = input.get(used..).unwrap_or_default();
+            input = tail(input, used);
             match found {
                 Ok(Found::Event(source)) => return Some(Ok(self.event(source))),
                 Err(error) => return Some(Err(error)),
@@ -398,7 +399,7 @@ impl<S: Storage> Parser<S> {
         let mut pos = 0usize;
         let mut borrowed: Option<&'i [u8]> = None;
         loop {
-            let rest = input.get(pos..).unwrap_or_default();
+            let rest = tail(input, pos);
             // Fast paths for `data` lines, without tokens (each returns
             // `None` when the fast paths are off).
             if let Some((piece, used)) = self.tokenizer.data_value(rest) {
@@ -452,7 +453,7 @@ impl<S: Storage> Parser<S> {
     fn skip<'i>(&mut self, input: &'i [u8]) -> (Result<Found<'i>, Error>, usize) {
         let mut pos = 0usize;
         loop {
-            let (token, used) = self.tokenizer.feed(input.get(pos..).unwrap_or_default());
+            let (token, used) = self.tokenizer.feed(tail(input, pos));
             pos = add(pos, used);
             match token {
                 Token::BlankLine => {
@@ -483,7 +484,7 @@ impl<S: Storage> Parser<S> {
 
     /// Back to parsing after the blank line that ended a skip.
     fn parse_rest<'i>(&mut self, input: &'i [u8], pos: usize) -> (Result<Found<'i>, Error>, usize) {
-        let (found, used) = self.parse(input.get(pos..).unwrap_or_default());
+        let (found, used) = self.parse(tail(input, pos));
         (found, add(pos, used))
     }
 
@@ -495,7 +496,7 @@ impl<S: Storage> Parser<S> {
         }
         let mut pos = 0usize;
         while pos < input.len() {
-            let (token, used) = self.tokenizer.feed(input.get(pos..).unwrap_or_default());
+            let (token, used) = self.tokenizer.feed(tail(input, pos));
             pos = add(pos, used);
             if let Token::ValuePart { .. } = token {
                 self.tokenizer.skip_rest_of_line();
@@ -842,13 +843,6 @@ impl<S: Storage> Parser<S> {
             Found::NeedInput => Step::NeedInput,
         }
     }
-}
-
-/// `a + b` for offsets within one slice, which cannot overflow.
-#[inline]
-fn add(a: usize, b: usize) -> usize {
-    debug_assert!(a.checked_add(b).is_some());
-    a.wrapping_add(b)
 }
 
 #[cfg(test)]

@@ -46,6 +46,7 @@
 //! Spec: WHATWG HTML, "Server-sent events", §9.2.5 "Parsing an event stream" and
 //! §9.2.6 "Interpreting an event stream".
 
+use crate::offsets::{add, head, tail};
 use crate::StreamEnd;
 
 const CR: u8 = b'\r';
@@ -394,14 +395,14 @@ impl Tokenizer {
         } else {
             return None;
         };
-        let tail = rest.get(start..)?;
-        let (end, whole) = match find_line_end(tail) {
+        let after = rest.get(start..)?;
+        let (end, whole) = match find_line_end(after) {
             Some(end) => (end, true),
             // (With nothing after `data:`, a space may follow in the next input.)
-            None if tail.is_empty() => return None,
-            None => (tail.len(), false),
+            None if after.is_empty() => return None,
+            None => (after.len(), false),
         };
-        let value = tail.get(..end)?;
+        let value = head(after, end);
         (value.len() <= max_len).then_some((value, add(start, end), whole))
     }
 
@@ -473,9 +474,9 @@ impl Tokenizer {
         Some(match find_line_end(input) {
             Some(end) => {
                 let piece = if self.partial {
-                    DataPiece::LastPart(input.get(..end)?)
+                    DataPiece::LastPart(head(input, end))
                 } else {
-                    DataPiece::Line(input.get(..end)?)
+                    DataPiece::Line(head(input, end))
                 };
                 let used = self.line_end(input, end);
                 self.count(used);
@@ -605,14 +606,14 @@ impl Tokenizer {
         let State::ValueStart(field) = self.state else {
             return Some((None, used));
         };
-        let after = rest.get(used..).unwrap_or_default();
+        let after = tail(rest, used);
         if after.is_empty() {
             return Some((None, used));
         }
         let space = self.value_start(field, after);
         self.count(space);
         used = add(used, space);
-        let value = after.get(space..).unwrap_or_default();
+        let value = tail(after, space);
         if value.is_empty() {
             return Some((None, used));
         }
@@ -652,7 +653,7 @@ impl Tokenizer {
         rest: &'a [u8],
     ) -> (Option<Token<'a>>, usize) {
         for (i, &b) in rest.iter().enumerate() {
-            let kind = || FieldName::from_name(name.get(..usize::from(len)).unwrap_or_default());
+            let kind = || FieldName::from_name(head(&name, usize::from(len)));
             match b {
                 b':' => {
                     self.resolve(kind(), true);
@@ -720,7 +721,7 @@ impl Tokenizer {
 
     fn value<'a>(&mut self, field: Field, rest: &'a [u8]) -> (Option<Token<'a>>, usize) {
         let found = find_line_end(rest);
-        let bytes = rest.get(..found.unwrap_or(rest.len())).unwrap_or_default();
+        let bytes = head(rest, found.unwrap_or(rest.len()));
         if field == Field::Id && memchr::memchr(0, bytes).is_some() {
             // Spec: "If the field value does not contain U+0000 NULL, then set
             // the last event ID buffer" - otherwise the field is ignored.
@@ -825,13 +826,6 @@ pub(crate) enum DataPiece<'a> {
     Part(&'a [u8]),
     /// The last bytes of a value that began in an earlier input.
     LastPart(&'a [u8]),
-}
-
-/// `a + b` for offsets within one slice, which cannot overflow.
-#[inline]
-fn add(a: usize, b: usize) -> usize {
-    debug_assert!(a.checked_add(b).is_some());
-    a.wrapping_add(b)
 }
 
 /// The first CR or LF. Lines are often short (`data: x`, `: ping`, `id: 7`),

@@ -67,7 +67,7 @@ fn main() {
 fn bench_group(criterion: &mut Criterion, corpus: &Corpus, chunking: Chunking, storage: &mut [u8]) {
     let input = &corpus.bytes[..];
     let expected = corpus.expected;
-    let size = chunking.size;
+    let pieces = corpus::chunks(input, chunking);
     let mut group = criterion.benchmark_group(format!("{}/{}", corpus.kind.name(), chunking.name));
     group
         .throughput(Throughput::Bytes(input.len() as u64))
@@ -81,10 +81,11 @@ fn bench_group(criterion: &mut Criterion, corpus: &Corpus, chunking: Chunking, s
             found
         })
     });
-    if size < input.len() {
+    if !chunking.is_whole() {
         group.bench_function("memchr2-per-chunk", |b| {
             b.iter(|| {
-                let found: usize = corpus::chunks(black_box(input), size)
+                let found: usize = black_box(&pieces)
+                    .iter()
                     .map(|chunk| memchr2_iter(b'\r', b'\n', chunk).count())
                     .sum();
                 assert_eq!(found, line_ends);
@@ -93,7 +94,7 @@ fn bench_group(criterion: &mut Criterion, corpus: &Corpus, chunking: Chunking, s
         });
     }
 
-    let chunks = || corpus::chunks(black_box(input), size);
+    let chunks = || black_box(&pieces).iter().copied();
     layer(&mut group, "tokenizer", expected, chunks, Tokenize);
     layer(&mut group, "lent", expected, chunks, Lent(storage));
     layer(&mut group, "vec", expected, chunks, Growable);

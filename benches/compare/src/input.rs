@@ -22,7 +22,8 @@ impl Input {
     }
 
     fn from_bytes(whole: Bytes, chunking: Chunking) -> Input {
-        let chunks = corpus::chunks(&whole, chunking.size)
+        let chunks = corpus::chunks(&whole, chunking)
+            .into_iter()
             .map(|c| whole.slice_ref(c))
             .collect();
         Input {

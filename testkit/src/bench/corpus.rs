@@ -108,39 +108,58 @@ pub struct Expected {
 pub struct Chunking {
     /// Used in benchmark group names.
     pub name: &'static str,
-    /// Chunk size in bytes; `usize::MAX` for the whole input at once.
-    pub size: usize,
+    pub cut: Cut,
+}
+
+/// Where chunks end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cut {
+    /// Every this many bytes; `usize::MAX` for the whole input at once.
+    Size(usize),
+    /// After every blank line (LF LF, CR CR, CRLF CRLF or a mix): one chunk per
+    /// event, as a server that flushes each event (an LLM API, Datastar) sends it.
+    PerEvent,
 }
 
 /// The chunkings, in report order: whole input, 64 KiB reads, one Ethernet TCP
-/// segment's payload, a small odd size that cuts everything, one byte at a time.
-pub const CHUNKINGS: [Chunking; 5] = [
+/// segment's payload, one event per chunk, a small odd size that cuts
+/// everything, one byte at a time.
+pub const CHUNKINGS: [Chunking; 6] = [
     Chunking {
         name: "whole",
-        size: usize::MAX,
+        cut: Cut::Size(usize::MAX),
     },
     Chunking {
         name: "64KiB",
-        size: 64 * 1024,
+        cut: Cut::Size(64 * 1024),
     },
     Chunking {
         name: "1460B",
-        size: 1460,
+        cut: Cut::Size(1460),
+    },
+    Chunking {
+        name: "event",
+        cut: Cut::PerEvent,
     },
     Chunking {
         name: "61B",
-        size: 61,
+        cut: Cut::Size(61),
     },
     Chunking {
         name: "1B",
-        size: 1,
+        cut: Cut::Size(1),
     },
 ];
 
 impl Chunking {
     /// One byte per call is run on the 1 MiB prefix only.
     pub fn uses_prefix(self) -> bool {
-        self.size == 1
+        self.cut == Cut::Size(1)
+    }
+
+    /// Whether the input is given in one piece.
+    pub fn is_whole(self) -> bool {
+        self.cut == Cut::Size(usize::MAX)
     }
 
     /// The corpus this chunking is run on: the full one, or the prefix for 1-byte chunks.
@@ -153,10 +172,45 @@ impl Chunking {
     }
 }
 
-/// `input` cut into chunks of `size` bytes (the last one shorter); `usize::MAX` gives
-/// the whole input as one chunk. An empty input gives no chunk.
-pub fn chunks(input: &[u8], size: usize) -> std::slice::Chunks<'_, u8> {
-    input.chunks(size)
+/// `input` cut as `chunking` says (the last chunk may be shorter; an empty
+/// input gives no chunk). Made once, before timing.
+pub fn chunks(input: &[u8], chunking: Chunking) -> Vec<&[u8]> {
+    match chunking.cut {
+        Cut::Size(size) => input.chunks(size).collect(),
+        Cut::PerEvent => {
+            let mut out = Vec::new();
+            let mut start = 0;
+            for end in blank_line_ends(input) {
+                out.push(&input[start..end]);
+                start = end;
+            }
+            if start < input.len() {
+                out.push(&input[start..]);
+            }
+            out
+        }
+    }
+}
+
+/// The offset just after each blank line's line end (a CRLF counted whole).
+fn blank_line_ends(input: &[u8]) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let (mut pos, mut line_start) = (0, 0);
+    while pos < input.len() {
+        match input[pos] {
+            b'\r' | b'\n' => {
+                let crlf = input[pos] == b'\r' && input.get(pos + 1) == Some(&b'\n');
+                let next = pos + 1 + usize::from(crlf);
+                if pos == line_start {
+                    ends.push(next);
+                }
+                pos = next;
+                line_start = next;
+            }
+            _ => pos += 1,
+        }
+    }
+    ends
 }
 
 /// Incremental form of the corpus checksum (see the module docs).
@@ -471,5 +525,29 @@ fn heartbeat(g: &mut Gen) {
 fn tiny(g: &mut Gen) {
     while g.fits(9, 0) {
         g.block(b"data: x\n\n", Some(b"x"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{chunks, Chunking, Cut};
+
+    #[test]
+    fn per_event_chunks_end_after_each_blank_line() {
+        let per_event = Chunking {
+            name: "event",
+            cut: Cut::PerEvent,
+        };
+        let input = b"data: a\n\ndata: b\r\n\r\n: c\r\rdata: d\n\r\ndata: e";
+        assert_eq!(
+            chunks(input, per_event),
+            [
+                &b"data: a\n\n"[..],
+                b"data: b\r\n\r\n",
+                b": c\r\r",
+                b"data: d\n\r\n",
+                b"data: e"
+            ]
+        );
     }
 }

@@ -223,7 +223,7 @@ fn steady_start(events: u64) -> u64 {
 fn measure<'c>(
     corpus: &'c Corpus,
     chunking: Chunking,
-    run: impl FnOnce(std::slice::Chunks<'c, u8>, &mut Probe),
+    run: impl FnOnce(std::vec::IntoIter<&'c [u8]>, &mut Probe),
 ) -> Stats {
     let mut probe = Probe {
         events: 0,
@@ -232,7 +232,7 @@ fn measure<'c>(
         at_warm: None,
         peak_retained: None,
     };
-    let chunks = corpus::chunks(&corpus.bytes, chunking.size);
+    let chunks = corpus::chunks(&corpus.bytes, chunking).into_iter();
     let live = LIVE.load(Relaxed);
     PEAK.store(live, Relaxed);
     let before = allocations();

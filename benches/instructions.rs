@@ -1,0 +1,78 @@
+//! One run of one ssewire layer over one corpus and chunking, for instruction
+//! counts with callgrind (repeatable, unlike time, on a busy machine):
+//!
+//! ```sh
+//! cargo bench --bench instructions --no-run
+//! valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect='*measured*' \
+//!     target/release/deps/instructions-HASH llm event vec
+//! ```
+//!
+//! Arguments: a corpus (`llm`, `llm-crlf`, `datastar`, `big`, `heartbeat`,
+//! `tiny`), a chunking (`whole`, `64KiB`, `1460B`, `event`, `61B`, `1B`) and a
+//! layer (`vec`: `feed_all`; `vec-steps`: `feed`; `lent`; `tokenizer`). Prints
+//! the events, bytes and chunks, to divide the count by.
+
+use ssewire::Parser;
+use ssewire_testkit::bench::corpus::{self, CHUNKINGS, KINDS};
+use ssewire_testkit::bench::{parse, parse_steps, tokenize, Sink};
+
+#[derive(Default)]
+struct Count {
+    events: u64,
+    data_bytes: u64,
+}
+
+impl Sink for Count {
+    fn data(&mut self, piece: &[u8]) {
+        self.data_bytes += piece.len() as u64;
+    }
+    fn dispatch(&mut self) {
+        self.events += 1;
+    }
+}
+
+/// The measured part (callgrind's `--toggle-collect` names it).
+#[inline(never)]
+fn measured(layer: &str, chunks: &[&[u8]], storage: &mut [u8]) -> Count {
+    let mut count = Count::default();
+    let chunks = chunks.iter().copied();
+    match layer {
+        "vec" => parse(&mut Parser::new(Vec::new()), chunks, &mut count),
+        "vec-steps" => parse_steps(&mut Parser::new(Vec::new()), chunks, &mut count),
+        "lent" => parse(&mut Parser::new(storage), chunks, &mut count),
+        "tokenizer" => tokenize(chunks, &mut count),
+        other => panic!("no layer {other}"),
+    }
+    count
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let [kind, chunking, layer] = &args[..] else {
+        eprintln!("usage: instructions CORPUS CHUNKING LAYER");
+        std::process::exit(2);
+    };
+    let kind = KINDS
+        .into_iter()
+        .find(|k| k.name() == kind)
+        .expect("a corpus");
+    let chunking = CHUNKINGS
+        .into_iter()
+        .find(|c| c.name == chunking)
+        .expect("a chunking");
+    let corpus = chunking.corpus(kind);
+    let chunks = corpus::chunks(&corpus.bytes, chunking);
+    let mut storage = vec![0u8; 2 << 20];
+    let count = std::hint::black_box(measured(layer, &chunks, &mut storage));
+    assert_eq!(count.events, corpus.expected.events);
+    assert_eq!(count.data_bytes, corpus.expected.data_bytes);
+    println!(
+        "events {} bytes {} chunks {}",
+        count.events,
+        corpus.bytes.len(),
+        chunks.len()
+    );
+}

@@ -125,8 +125,11 @@
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
 
 mod config;
+mod encode;
 mod error;
 mod event;
 mod parser;
@@ -134,6 +137,9 @@ mod storage;
 pub mod tokenizer;
 
 pub use config::{AtEof, Config, OnLimit};
+#[cfg(feature = "std")]
+pub use encode::IoSink;
+pub use encode::{Comment, DataWriter, EncodeError, ServerEvent, Sink, KEEP_ALIVE};
 pub use error::Error;
 pub use event::Event;
 #[cfg(feature = "alloc")]

@@ -41,7 +41,7 @@ pub const KEEP_ALIVE: &[u8] = b":\n";
 
 /// Where encoded bytes go: implemented for `&mut [u8]` (which advances past
 /// what it receives, like `std::io::Write` for slices), `Vec<u8>` (feature
-/// `alloc`) and [`IoSink`] (feature `std`). Implement it for your own buffer
+/// `alloc`) and `IoSink` (feature `std`). Implement it for your own buffer
 /// type to encode straight into it.
 pub trait Sink {
     /// Why bytes could not be taken.
@@ -489,7 +489,7 @@ impl<'a> Comment<'a> {
         }
     }
 
-    /// Writes the comment to any [`Sink`] (an [`IoSink`] for
+    /// Writes the comment to any [`Sink`] (an `IoSink` for
     /// `std::io::Write`); returns its length.
     ///
     /// # Errors

@@ -74,11 +74,32 @@
 //! assert_eq!(used, 17);
 //! ```
 //!
+//! # Writing events
+//!
+//! For servers, [`ServerEvent`] writes an event (data, event type, ID,
+//! reconnection time) into a `&mut [u8]` with its exact length known up front
+//! ([`ServerEvent::encoded_len`]), into a reused `Vec<u8>` (feature `alloc`),
+//! an `std::io::Write` (feature `std`) or any [`Sink`]; [`Comment`] and
+//! [`KEEP_ALIVE`] write comments, and [`DataWriter`] writes data given in
+//! pieces. Data may hold any text and is read back exactly (CR and CRLF as
+//! LF); event types and IDs that a client could not read back are refused
+//! with an [`EncodeError`].
+//!
+//! ```
+//! use ssewire::ServerEvent;
+//!
+//! let event = ServerEvent::new("a\n b").id("7")?;
+//! let mut buf = [0u8; 32];
+//! let n = event.encode_into(&mut buf)?;
+//! assert_eq!(&buf[..n], b"id: 7\ndata: a\ndata:  b\n\n");
+//! # Ok::<(), ssewire::EncodeError>(())
+//! ```
+//!
 //! # Crate features
 //!
 //! - `std` (default): turns on `alloc` and `memchr`'s runtime CPU detection.
 //! - `alloc`: the [`Decoder`], and lossy `Cow<str>` accessors
-//!   on [`Event`].
+//!   on [`Event`]; `ServerEvent::append_to` a `Vec<u8>`.
 //!
 //! With no features the crate is `#![no_std]`, needs no allocator and depends
 //! on `memchr` alone. Features add capability; they never change a result.

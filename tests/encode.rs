@@ -2,8 +2,9 @@
 //! reference model and ssewire's own parser (at several chunkings) read back
 //! from the encoded bytes is exactly what was written. Also: the streaming
 //! data writer gives the one-shot bytes however the data is cut, every writer
-//! gives the same bytes, and event types and IDs are refused exactly when a
-//! reader could not take them back.
+//! gives the same bytes, event types and IDs are refused exactly when a
+//! reader could not take them back, and writing into a reused buffer
+//! allocates nothing.
 #![cfg(feature = "std")]
 
 #[path = "reference/mod.rs"]
@@ -300,4 +301,77 @@ fn tricky_cases_round_trip() {
     let bytewise: Vec<&[u8]> = bytes.chunks(1).collect();
     assert_eq!(decode(&bytewise).0, expected.events);
     assert_eq!(decode(&[&bytes]).0, expected.events);
+}
+
+/// Counts this thread's allocations (the harness allocates on other threads).
+mod counting {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    pub struct Counting;
+
+    thread_local! {
+        static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    fn count_one() {
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+    }
+
+    /// Allocations made by this thread so far.
+    pub fn allocations() -> usize {
+        ALLOCATIONS.with(Cell::get)
+    }
+
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            count_one();
+            System.alloc(layout)
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            System.dealloc(ptr, layout)
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            count_one();
+            System.realloc(ptr, layout, new_size)
+        }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: counting::Counting = counting::Counting;
+
+/// Once the `Vec` has grown, events (one-shot and streamed), comments and
+/// keep-alives cost no allocation; nor does anything into a slice.
+#[test]
+fn no_allocation_per_event_into_a_reused_buffer() {
+    let data = "<div>\r\n  line\rline\n</div>\n".repeat(50);
+    let mut out = Vec::new();
+    let mut slice = vec![0u8; 1 << 16];
+    let mut round = |out: &mut Vec<u8>| {
+        out.clear();
+        for i in 0..100 {
+            let event = ServerEvent::new(if i % 2 == 0 { &data } else { "token" })
+                .event_type("patch")
+                .expect("valid")
+                .id("12345")
+                .expect("valid")
+                .retry(3000);
+            event.append_to(out);
+            assert!(event.encode_into(&mut slice).is_ok());
+            Comment::new("a\nb").append_to(out);
+            out.extend_from_slice(ssewire::KEEP_ALIVE);
+            let mut writer = ServerEvent::without_data()
+                .data_writer(&mut *out)
+                .expect("Vec");
+            for piece in data.as_bytes().chunks(7) {
+                writer.push_bytes(piece).expect("Vec");
+            }
+            writer.finish().expect("Vec");
+        }
+    };
+    round(&mut out);
+    let before = counting::allocations();
+    round(&mut out);
+    assert_eq!(counting::allocations() - before, 0);
 }

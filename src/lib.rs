@@ -97,7 +97,8 @@
 //!
 //! # Crate features
 //!
-//! - `std` (default): turns on `alloc` and `memchr`'s runtime CPU detection.
+//! - `std` (default): turns on `alloc` and `memchr`'s runtime CPU detection;
+//!   `IoSink`, `ServerEvent::write_to` and `std::io::Write` for [`DataWriter`].
 //! - `alloc`: the [`Decoder`], and lossy `Cow<str>` accessors
 //!   on [`Event`]; `ServerEvent::append_to` a `Vec<u8>`.
 //!

@@ -386,11 +386,10 @@ fn chromium_reads_back_exactly_what_was_encoded() {
         });
     }
 
-    let profile = std::env::temp_dir().join(format!(
-        "ssewire-chromium-{}-{}",
-        std::process::id(),
-        Instant::now().elapsed().as_nanos() ^ u128::from(port)
-    ));
+    // A fresh profile: process id and port make it unique on this machine.
+    let profile =
+        std::env::temp_dir().join(format!("ssewire-chromium-{}-{port}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&profile);
     std::fs::create_dir_all(&profile).expect("profile directory");
     let child = Command::new(&chromium)
         .args([

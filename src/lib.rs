@@ -75,11 +75,33 @@
 //! assert_eq!(used, 17);
 //! ```
 //!
+//! # Writing events
+//!
+//! For servers, [`ServerEvent`] writes an event (data, event type, ID,
+//! reconnection time) into a `&mut [u8]` with its exact length known up front
+//! ([`ServerEvent::encoded_len`]), into a reused `Vec<u8>` (feature `alloc`),
+//! an `std::io::Write` (feature `std`) or any [`ByteSink`]; [`Comment`] and
+//! [`KEEP_ALIVE`] write comments, and [`DataWriter`] writes data given in
+//! pieces. Data may hold any text and is read back exactly (CR and CRLF as
+//! LF); event types and IDs that a client could not read back are refused
+//! with an [`EncodeError`].
+//!
+//! ```
+//! use ssewire::ServerEvent;
+//!
+//! let event = ServerEvent::new("a\n b").id("7")?;
+//! let mut buf = [0u8; 32];
+//! let n = event.encode_into(&mut buf)?;
+//! assert_eq!(&buf[..n], b"id: 7\ndata: a\ndata:  b\n\n");
+//! # Ok::<(), ssewire::EncodeError>(())
+//! ```
+//!
 //! # Crate features
 //!
-//! - `std` (default): turns on `alloc` and `memchr`'s runtime CPU detection.
-//! - `alloc`: [`Parser`] over a growable `Vec<u8>`, and lossy `Cow<str>`
-//!   accessors on [`Event`].
+//! - `std` (default): turns on `alloc` and `memchr`'s runtime CPU detection;
+//!   `IoSink`, `ServerEvent::write_to` and `std::io::Write` for [`DataWriter`].
+//! - `alloc`: [`Parser`] over a growable `Vec<u8>`, lossy `Cow<str>`
+//!   accessors on [`Event`], and `ServerEvent::append_to` a `Vec<u8>`.
 //!
 //! With no features the crate is `#![no_std]`, needs no allocator and depends
 //! on `memchr` alone. Features add capability; they never change a result.
@@ -135,9 +157,12 @@
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
 
 mod buffers;
 mod config;
+mod encode;
 mod error;
 mod event;
 mod handler;
@@ -147,6 +172,9 @@ mod tokenizer;
 
 pub use buffers::Storage;
 pub use config::{Config, OnLimit};
+#[cfg(feature = "std")]
+pub use encode::IoSink;
+pub use encode::{ByteSink, Comment, DataWriter, EncodeError, ServerEvent, KEEP_ALIVE};
 pub use error::Error;
 pub use event::{write_lossy, Event};
 pub use handler::Handler;

@@ -154,3 +154,32 @@ fn corpus_size() {
         assert!(seeds.iter().all(|s| s.len() <= corpus::MAX_SEED + 32));
     }
 }
+
+/// The encoder's check (`ssewire_testkit::encode`): its inline seeds and
+/// `fuzz/regressions/encode/`.
+#[cfg(feature = "std")]
+#[test]
+fn encode_seeds_and_regressions() {
+    use ssewire_testkit::encode;
+
+    let mut inputs: Vec<(String, Vec<u8>)> = encode::seeds()
+        .into_iter()
+        .enumerate()
+        .map(|(i, seed)| (format!("seed {i}"), seed))
+        .collect();
+    if let Ok(entries) = std::fs::read_dir(root().join("fuzz/regressions/encode")) {
+        let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        for path in paths.iter().filter(|p| p.is_file()) {
+            let input = std::fs::read(path).expect("readable");
+            inputs.push((path.display().to_string(), input));
+        }
+    }
+    for (what, input) in &inputs {
+        if let Err(panic) = std::panic::catch_unwind(|| encode::encode(input)) {
+            eprintln!("fuzz_replay: encode failed on {what}: {input:?}");
+            std::panic::resume_unwind(panic);
+        }
+    }
+    eprintln!("fuzz_replay: encode: {} inputs", inputs.len());
+}

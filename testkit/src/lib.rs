@@ -6,6 +6,7 @@
 //! - [`checks`] (feature `alloc`): the fuzz targets' checks, plain functions
 //!   that panic when an invariant breaks, replayed on stable by
 //!   `tests/fuzz_replay.rs`;
+//! - [`encode`] (feature `std`): the encoder's fuzz check;
 //! - [`corpus`]: the fuzz seed corpus, made in memory;
 //! - [`bench`]: the driver the benchmarks time.
 //!
@@ -16,4 +17,6 @@ pub mod bench;
 pub mod checks;
 pub mod corpus;
 pub mod drive;
+#[cfg(feature = "std")]
+pub mod encode;
 pub mod reference;

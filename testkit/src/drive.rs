@@ -373,17 +373,20 @@ pub fn run_parser<S: Storage>(
         );
     }
     let end = parser.finish();
-    finished(parser, items, end, consumed, offsets)
+    finished(parser, items, end, consumed, offsets, at_eof)
 }
 
-/// After `finish`: checks that only the last event ID is retained and that
-/// the parser is fresh, and makes the run.
+/// After `finish`: checks that only the last event ID is retained, that the
+/// reconnection time is the last `retry` handed out (or, after
+/// `dispatch_pending`, one from the unfinished line, which is not handed out)
+/// and that the parser is fresh, and makes the run.
 fn finished<S: Storage>(
     parser: &mut Parser<S>,
     items: Vec<Item>,
     end: StreamEnd,
     consumed: usize,
     offsets: Vec<usize>,
+    at_eof: AtEof,
 ) -> Run {
     let last_event_id = parser.last_event_id().to_vec();
     assert_eq!(
@@ -392,11 +395,16 @@ fn finished<S: Storage>(
         "after finish only the last event ID is retained"
     );
     let reconnection_time = parser.reconnection_time();
-    if let Some(ms) = items.iter().rev().find_map(|i| match i {
+    let last_retry = items.iter().rev().find_map(|i| match i {
         Item::Retry(ms) => Some(*ms),
         _ => None,
-    }) {
-        assert_eq!(reconnection_time, Some(ms));
+    });
+    match at_eof {
+        AtEof::Discard => assert_eq!(reconnection_time, last_retry, "reconnection time"),
+        AtEof::Dispatch => assert!(
+            last_retry.is_none() || reconnection_time.is_some(),
+            "reconnection time lost"
+        ),
     }
     assert!(!parser.is_stopped(), "stopped after finish");
     assert_eq!(parser.finish(), StreamEnd::Clean, "finish after finish");
@@ -460,7 +468,7 @@ pub fn run_parser_all<S: Storage>(
     let end = parser.finish();
     let items = recorder.items;
     let offsets = Vec::new();
-    finished(parser, items, end, input.len(), offsets).trace
+    finished(parser, items, end, input.len(), offsets, at_eof).trace
 }
 
 /// A trace without the `Error::Stopped` items (they count calls, which

@@ -224,6 +224,9 @@ impl<S: Storage> Parser<S> {
     /// assert_eq!(parser.finish(), ssewire::StreamEnd::Clean);
     /// ```
     pub fn feed_all<H: Handler + ?Sized>(&mut self, mut input: &[u8], handler: &mut H) {
+        if self.data_goes_on(input) {
+            return;
+        }
         loop {
             let (found, used) = self.advance(input);
             input = tail(input, used);
@@ -388,6 +391,25 @@ impl<S: Storage> Parser<S> {
     /// Whether an error with [`OnLimit::Stop`] stopped the parser.
     pub fn is_stopped(&self) -> bool {
         self.mode == Mode::Stopped
+    }
+
+    /// Fast path for a chunk that only continues an open `data` line (a
+    /// stream read in small pieces is mostly these): appended in one step,
+    /// without the parse loop. `false`, changing nothing, for anything else
+    /// (including a chunk that would go over the limit: the loop reports it).
+    #[inline(always)]
+    fn data_goes_on(&mut self, input: &[u8]) -> bool {
+        if !self.line_open
+            || self.clear != Clear::Nothing
+            || self.mode != Mode::Normal
+            || self.held(None).saturating_add(input.len()) > self.limit
+            || !self.tokenizer.data_value_goes_on(input)
+        {
+            return false;
+        }
+        // `line_open`: the value has pieces already, so no LF separator.
+        self.buffers.push_data(false, input);
+        true
     }
 
     /// Runs the tokenizer until there is something for the caller. The
@@ -729,7 +751,7 @@ impl<S: Storage> Parser<S> {
     }
 
     /// Spec: "dispatch the event". `Ok(None)`: nothing to dispatch.
-    #[inline]
+    #[inline(always)] // once per event on the hot path; outlined it cost 7% (callgrind)
     fn dispatch<'i>(
         &mut self,
         borrowed: &mut Option<&'i [u8]>,

@@ -490,6 +490,23 @@ impl Tokenizer {
         })
     }
 
+    /// The parser's fast path for a small chunk inside a `data` value whose
+    /// line goes on past it (most chunks of a stream read in small pieces):
+    /// consumes all of `input` and returns `true`, leaving the tokenizer as
+    /// `feed` would after its `ValuePart`; otherwise changes nothing.
+    #[inline]
+    pub(crate) fn data_value_goes_on(&mut self, input: &[u8]) -> bool {
+        if !self.fast || self.state != State::Value(Field::Data) || input.is_empty() {
+            return false;
+        }
+        if find_line_end(input).is_some() {
+            return false;
+        }
+        self.partial = true;
+        self.count(input.len());
+        true
+    }
+
     // ---------------------------------------------------------------------
     // The state machine.
 
@@ -831,7 +848,7 @@ pub(crate) enum DataPiece<'a> {
 /// The first CR or LF. Lines are often short (`data: x`, `: ping`, `id: 7`),
 /// and `memchr2` has a fixed cost per call, so the first 8 bytes are tested as
 /// one word first.
-#[inline]
+#[inline(always)]
 pub(crate) fn find_line_end(bytes: &[u8]) -> Option<usize> {
     let Some((head, tail)) = bytes.split_first_chunk::<8>() else {
         return bytes.iter().position(|&b| b == CR || b == LF);

@@ -887,7 +887,8 @@ impl<S: Storage> Parser<S> {
     }
 }
 
-#[cfg(test)]
+// The same in every build: once is enough (it takes a while).
+#[cfg(all(test, feature = "std", not(ssewire_slow)))]
 mod tests {
     extern crate std;
     use std::path::{Path, PathBuf};
@@ -974,8 +975,6 @@ mod tests {
     /// every prefix is quadratic: the three fixtures over 8 KiB are left out,
     /// and the rewrites of those over 2 KiB.)
     #[test]
-    // The same in every build: once is enough (it takes a while).
-    #[cfg(all(feature = "std", not(ssewire_slow)))]
     fn fast_and_slow_paths_leave_the_same_state_at_every_prefix() {
         let mut paths = Vec::new();
         fixtures(

@@ -396,8 +396,17 @@ impl Tokenizer {
             return None;
         };
         let after = rest.get(start..)?;
-        let (end, whole) = match find_line_end(after) {
+        // A value over `max_len` is refused: look no further than that (an
+        // oversized event is then scanned once, by the token path).
+        let cut = after.len() > max_len;
+        let window = if cut {
+            head(after, add(max_len, 1))
+        } else {
+            after
+        };
+        let (end, whole) = match find_line_end(window) {
             Some(end) => (end, true),
+            None if cut => return None,
             // (With nothing after `data:`, a space may follow in the next input.)
             None if after.is_empty() => return None,
             None => (after.len(), false),

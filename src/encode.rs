@@ -313,11 +313,7 @@ impl<'a> ServerEvent<'a> {
     /// The exact number of bytes the writers produce for this event.
     #[must_use]
     pub fn encoded_len(&self) -> usize {
-        let mut count = Count(0);
-        match self.emit(&mut count) {
-            Ok(()) => count.0,
-            Err(never) => match never {},
-        }
+        encoded_len(self)
     }
 
     /// Writes the event at the start of `buf`; returns its length.
@@ -327,27 +323,14 @@ impl<'a> ServerEvent<'a> {
     /// [`EncodeError::BufferTooSmall`] if `buf` is shorter than
     /// [`encoded_len`](Self::encoded_len); nothing is written then.
     pub fn encode_into(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
-        let needed = self.encoded_len();
-        if needed > buf.len() {
-            return Err(EncodeError::BufferTooSmall {
-                needed,
-                available: buf.len(),
-            });
-        }
-        let mut rest = buf;
-        self.emit(&mut rest)?;
-        Ok(needed)
+        encode_into(self, buf)
     }
 
     /// Appends the event to `out`; returns its length. No allocation when
     /// `out` has room (reuse one `Vec` and `clear` it after each send).
     #[cfg(feature = "alloc")]
     pub fn append_to(&self, out: &mut alloc::vec::Vec<u8>) -> usize {
-        let start = out.len();
-        match self.emit(&mut *out) {
-            Ok(()) => out.len().saturating_sub(start),
-            Err(never) => match never {},
-        }
+        append_to(self, out)
     }
 
     /// Writes the event to `writer`; returns its length. An event of up to
@@ -456,11 +439,7 @@ impl<'a> Comment<'a> {
     /// The exact number of bytes the writers produce for this comment.
     #[must_use]
     pub fn encoded_len(&self) -> usize {
-        let mut count = Count(0);
-        match self.emit(&mut count) {
-            Ok(()) => count.0,
-            Err(never) => match never {},
-        }
+        encoded_len(self)
     }
 
     /// Writes the comment at the start of `buf`; returns its length.
@@ -470,26 +449,13 @@ impl<'a> Comment<'a> {
     /// [`EncodeError::BufferTooSmall`] if `buf` is shorter than
     /// [`encoded_len`](Self::encoded_len); nothing is written then.
     pub fn encode_into(&self, buf: &mut [u8]) -> Result<usize, EncodeError> {
-        let needed = self.encoded_len();
-        if needed > buf.len() {
-            return Err(EncodeError::BufferTooSmall {
-                needed,
-                available: buf.len(),
-            });
-        }
-        let mut rest = buf;
-        self.emit(&mut rest)?;
-        Ok(needed)
+        encode_into(self, buf)
     }
 
     /// Appends the comment to `out`; returns its length.
     #[cfg(feature = "alloc")]
     pub fn append_to(&self, out: &mut alloc::vec::Vec<u8>) -> usize {
-        let start = out.len();
-        match self.emit(&mut *out) {
-            Ok(()) => out.len().saturating_sub(start),
-            Err(never) => match never {},
-        }
+        append_to(self, out)
     }
 
     /// Writes the comment to any [`ByteSink`] (an `IoSink` for
@@ -702,6 +668,57 @@ fn decimal(mut value: u64, digits: &mut [u8; 20]) -> &[u8] {
         }
     }
     digits.get(start..).unwrap_or_default()
+}
+
+/// What `ServerEvent` and `Comment` share: writing themselves to a sink.
+/// The measuring and buffer writers below are written once over it.
+trait Emit {
+    fn emit<S: ByteSink>(&self, sink: S) -> Result<(), S::Error>;
+}
+
+impl Emit for ServerEvent<'_> {
+    fn emit<S: ByteSink>(&self, sink: S) -> Result<(), S::Error> {
+        ServerEvent::emit(self, sink)
+    }
+}
+
+impl Emit for Comment<'_> {
+    fn emit<S: ByteSink>(&self, sink: S) -> Result<(), S::Error> {
+        Comment::emit(self, sink)
+    }
+}
+
+/// The exact length the writers produce.
+fn encoded_len(item: &impl Emit) -> usize {
+    let mut count = Count(0);
+    match item.emit(&mut count) {
+        Ok(()) => count.0,
+        Err(never) => match never {},
+    }
+}
+
+/// Writes at the start of `buf`, all or nothing.
+fn encode_into(item: &impl Emit, buf: &mut [u8]) -> Result<usize, EncodeError> {
+    let needed = encoded_len(item);
+    if needed > buf.len() {
+        return Err(EncodeError::BufferTooSmall {
+            needed,
+            available: buf.len(),
+        });
+    }
+    let mut rest = buf;
+    item.emit(&mut rest)?;
+    Ok(needed)
+}
+
+/// Appends to `out`; returns the length written.
+#[cfg(feature = "alloc")]
+fn append_to(item: &impl Emit, out: &mut alloc::vec::Vec<u8>) -> usize {
+    let start = out.len();
+    match item.emit(&mut *out) {
+        Ok(()) => out.len().saturating_sub(start),
+        Err(never) => match never {},
+    }
 }
 
 #[cfg(test)]

@@ -124,7 +124,7 @@ impl core::fmt::Debug for Event<'_> {
 const DEBUG_BYTES: usize = 96;
 
 /// A field for `Debug`: quoted lossy text, escaped, cut with its length.
-struct Shown<'a>(&'a [u8]);
+pub(crate) struct Shown<'a>(pub(crate) &'a [u8]);
 
 impl core::fmt::Debug for Shown<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {

@@ -101,7 +101,8 @@
 //! - `std` (default): turns on `alloc` and `memchr`'s runtime CPU detection;
 //!   `IoSink`, `ServerEvent::write_to` and `std::io::Write` for [`DataWriter`].
 //! - `alloc`: [`Parser`] over a growable `Vec<u8>`, lossy `Cow<str>`
-//!   accessors on [`Event`], and `ServerEvent::append_to` a `Vec<u8>`.
+//!   accessors on [`Event`], [`OwnedEvent`], and `ServerEvent::append_to` a
+//!   `Vec<u8>`.
 //!
 //! With no features the crate is `#![no_std]`, needs no allocator and depends
 //! on `memchr` alone. Features add capability; they never change a result.
@@ -167,6 +168,8 @@ mod error;
 mod event;
 mod handler;
 mod offsets;
+#[cfg(feature = "alloc")]
+mod owned;
 mod parser;
 mod tokenizer;
 
@@ -178,6 +181,8 @@ pub use encode::{ByteSink, Comment, DataWriter, EncodeError, ServerEvent, KEEP_A
 pub use error::Error;
 pub use event::{write_lossy, Event};
 pub use handler::Handler;
+#[cfg(feature = "alloc")]
+pub use owned::OwnedEvent;
 pub use parser::{Parser, Step};
 pub use tokenizer::{Field, Token, Tokenizer};
 

@@ -1,0 +1,1 @@
+//! Support for ssewire's tests over real HTTP (loopback only).

@@ -1,0 +1,89 @@
+//! The parser and a queue of owned events, shared by the `Stream` and `Body`
+//! adapters: a chunk goes through [`Parser::feed_all`] at once, its events
+//! wait in the queue (whose capacity is reused) until polled.
+
+use alloc::collections::VecDeque;
+use alloc::vec::Vec;
+
+use crate::{Config, Error, Event, Handler, OwnedEvent, Parser, StreamEnd};
+
+/// A parser whose events are kept until asked for.
+pub(crate) struct Queue {
+    parser: Parser<Vec<u8>>,
+    items: VecDeque<Result<OwnedEvent, Error>>,
+    end: Option<StreamEnd>,
+}
+
+impl Queue {
+    pub(crate) fn new(config: Config) -> Self {
+        Self {
+            parser: Parser::with_config(Vec::new(), config),
+            items: VecDeque::new(),
+            end: None,
+        }
+    }
+
+    /// Parses `chunk` into the queue. Nothing once the stream has ended.
+    pub(crate) fn feed(&mut self, chunk: &[u8]) {
+        if self.end.is_some() {
+            return;
+        }
+        self.parser.feed_all(chunk, &mut Push(&mut self.items));
+        if self.parser.is_stopped() {
+            // `OnLimit::Stop`: what follows the error is dropped anyway.
+            self.finish();
+        }
+    }
+
+    /// The next event or error, oldest first.
+    pub(crate) fn pop(&mut self) -> Option<Result<OwnedEvent, Error>> {
+        self.items.pop_front()
+    }
+
+    /// The transport ended: records how. Once.
+    pub(crate) fn finish(&mut self) {
+        if self.end.is_none() {
+            self.end = Some(self.parser.finish());
+        }
+    }
+
+    /// Everything was handed out and the stream has ended.
+    pub(crate) fn is_done(&self) -> bool {
+        self.end.is_some() && self.items.is_empty()
+    }
+
+    /// How the stream ended, once it has.
+    pub(crate) fn end(&self) -> Option<StreamEnd> {
+        self.end
+    }
+
+    pub(crate) fn parser(&self) -> &Parser<Vec<u8>> {
+        &self.parser
+    }
+}
+
+impl core::fmt::Debug for Queue {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Queue")
+            .field("parser", &self.parser)
+            .field("queued", &self.items.len())
+            .field("end", &self.end)
+            .finish()
+    }
+}
+
+/// Copies what the parser hands out into the queue.
+struct Push<'q>(&'q mut VecDeque<Result<OwnedEvent, Error>>);
+
+impl Handler for Push<'_> {
+    fn event(&mut self, event: Event<'_>) {
+        self.0.push_back(Ok(OwnedEvent::from(event)));
+    }
+
+    fn error(&mut self, error: Error) {
+        // `Stopped` repeats an error already queued.
+        if error != Error::Stopped {
+            self.0.push_back(Err(error));
+        }
+    }
+}

@@ -200,19 +200,19 @@ mod owned;
 mod parser;
 mod tokenizer;
 
-#[cfg(feature = "bytes")]
-pub use adapters::{BytesEvent, BytesParser};
 #[cfg(feature = "http-body")]
 pub use adapters::BodyEvents;
+#[cfg(all(feature = "stream", feature = "bytes"))]
+pub use adapters::BytesEvents;
 #[cfg(feature = "tokio-util")]
 pub use adapters::EventCodec;
 #[cfg(feature = "std")]
 pub use adapters::EventReader;
-#[cfg(all(feature = "stream", feature = "bytes"))]
-pub use adapters::BytesEvents;
+pub use adapters::{is_event_stream, ReadError};
+#[cfg(feature = "bytes")]
+pub use adapters::{BytesEvent, BytesParser};
 #[cfg(feature = "stream")]
 pub use adapters::{Events, SseStreamExt};
-pub use adapters::{is_event_stream, ReadError};
 pub use buffers::Storage;
 pub use config::{Config, OnLimit};
 #[cfg(feature = "std")]

@@ -150,8 +150,8 @@ impl BytesParser {
                     };
                     let event_type = Part::of(chunk, pinned, event_type, threshold)
                         .reuse(&mut self.event_type, chunk);
-                    let id = Part::of(chunk, pinned, event.id(), threshold)
-                        .reuse(&mut self.id, chunk);
+                    let id =
+                        Part::of(chunk, pinned, event.id(), threshold).reuse(&mut self.id, chunk);
                     Some(Ok(BytesEvent {
                         event_type,
                         data,

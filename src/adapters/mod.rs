@@ -16,6 +16,8 @@ mod error;
 #[cfg(feature = "stream")]
 mod queue;
 
+#[cfg(feature = "http-body")]
+mod body;
 #[cfg(feature = "bytes")]
 mod bytes;
 #[cfg(feature = "tokio-util")]
@@ -24,8 +26,6 @@ mod codec;
 mod read;
 #[cfg(feature = "stream")]
 mod stream;
-#[cfg(feature = "http-body")]
-mod body;
 
 pub use content_type::is_event_stream;
 pub use error::ReadError;

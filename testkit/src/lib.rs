@@ -7,11 +7,15 @@
 //!   that panic when an invariant breaks, replayed on stable by
 //!   `tests/fuzz_replay.rs`;
 //! - [`encode`] (feature `std`): the encoder's fuzz check;
+//! - [`adapters`] (feature `adapters`): each adapter driven under a chunking,
+//!   compared with the core parser fed the same chunks; their fuzz checks;
 //! - [`corpus`]: the fuzz seed corpus, made in memory;
 //! - [`bench`]: the driver the benchmarks time.
 //!
 //! Not published: `cargo package` leaves it and the tests out.
 
+#[cfg(feature = "adapters")]
+pub mod adapters;
 pub mod bench;
 #[cfg(feature = "alloc")]
 pub mod checks;

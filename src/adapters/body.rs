@@ -65,11 +65,8 @@ impl<B: Body + Unpin> Stream for BodyEvents<B> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         loop {
-            if let Some(item) = this.queue.pop() {
-                return Poll::Ready(Some(item.map_err(ReadError::Parse)));
-            }
-            if this.queue.is_done() {
-                return Poll::Ready(None);
+            if let Some(next) = this.queue.next() {
+                return Poll::Ready(next.map(|item| item.map_err(ReadError::Parse)));
             }
             match Pin::new(&mut this.body).poll_frame(cx) {
                 Poll::Pending => return Poll::Pending,
@@ -95,6 +92,6 @@ impl<B: Body + Unpin> Stream for BodyEvents<B> {
 
 impl<B: Body + Unpin> FusedStream for BodyEvents<B> {
     fn is_terminated(&self) -> bool {
-        self.queue.is_done()
+        self.queue.is_terminated()
     }
 }

@@ -12,6 +12,8 @@ pub(crate) struct Queue {
     parser: Parser<Vec<u8>>,
     items: VecDeque<Result<OwnedEvent, Error>>,
     end: Option<StreamEnd>,
+    /// `None` was handed out.
+    terminated: bool,
 }
 
 impl Queue {
@@ -20,6 +22,7 @@ impl Queue {
             parser: Parser::with_config(Vec::new(), config),
             items: VecDeque::new(),
             end: None,
+            terminated: false,
         }
     }
 
@@ -35,9 +38,18 @@ impl Queue {
         }
     }
 
-    /// The next event or error, oldest first.
-    pub(crate) fn pop(&mut self) -> Option<Result<OwnedEvent, Error>> {
-        self.items.pop_front()
+    /// What a `poll_next` returns without polling the transport: the next
+    /// event or error (oldest first), or the end (`Some(None)`, from then on);
+    /// `None` when the transport must be polled.
+    pub(crate) fn next(&mut self) -> Option<Option<Result<OwnedEvent, Error>>> {
+        if let Some(item) = self.items.pop_front() {
+            return Some(Some(item));
+        }
+        if self.end.is_some() {
+            self.terminated = true;
+            return Some(None);
+        }
+        None
     }
 
     /// The transport ended: records how. Once.
@@ -47,9 +59,9 @@ impl Queue {
         }
     }
 
-    /// Everything was handed out and the stream has ended.
-    pub(crate) fn is_done(&self) -> bool {
-        self.end.is_some() && self.items.is_empty()
+    /// `None` was handed out: for `FusedStream`.
+    pub(crate) fn is_terminated(&self) -> bool {
+        self.terminated
     }
 
     /// How the stream ended, once it has.

@@ -83,11 +83,8 @@ where
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         loop {
-            if let Some(item) = this.queue.pop() {
-                return Poll::Ready(Some(item.map_err(ReadError::Parse)));
-            }
-            if this.queue.is_done() {
-                return Poll::Ready(None);
+            if let Some(next) = this.queue.next() {
+                return Poll::Ready(next.map(|item| item.map_err(ReadError::Parse)));
             }
             match Pin::new(&mut this.chunks).poll_next(cx) {
                 Poll::Pending => return Poll::Pending,
@@ -107,7 +104,7 @@ where
     B: AsRef<[u8]>,
 {
     fn is_terminated(&self) -> bool {
-        self.queue.is_done()
+        self.queue.is_terminated()
     }
 }
 

@@ -248,6 +248,11 @@ impl Wake for NoWake {
     fn wake(self: Arc<Self>) {}
 }
 
+/// A waker that does nothing (`Waker::noop` needs Rust 1.85).
+pub fn noop_waker() -> Waker {
+    Waker::from(Arc::new(NoWake))
+}
+
 /// A transport error, passed through by the adapters.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Boom;
@@ -293,7 +298,7 @@ pub fn poll_all<S, T, E>(mut stream: S) -> (Vec<Result<T, ReadError<E>>>, S)
 where
     S: Stream<Item = Result<T, ReadError<E>>> + futures_core::FusedStream + Unpin,
 {
-    let waker = Waker::from(Arc::new(NoWake));
+    let waker = noop_waker();
     let mut cx = Context::from_waker(&waker);
     let mut items = Vec::new();
     let mut pending = 0;

@@ -49,6 +49,30 @@ fn check(items: Vec<OwnedEvent>, end: Option<StreamEnd>, last_id: &[u8], retry: 
     assert_eq!(retry, Some(2500));
 }
 
+/// POSTs the JSON body to the HTTP server with reqwest.
+async fn post(addr: std::net::SocketAddr) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("http://{addr}{PATH}"))
+        .header("content-type", "application/json")
+        .body(BODY)
+        .send()
+        .await
+        .expect("response")
+}
+
+/// Every event of a stream of them, failing on any error.
+async fn drain<S, E>(events: &mut S) -> Vec<OwnedEvent>
+where
+    S: futures_util::Stream<Item = Result<OwnedEvent, E>> + Unpin,
+    E: std::fmt::Debug,
+{
+    let mut items = Vec::new();
+    while let Some(item) = events.next().await {
+        items.push(item.expect("no error"));
+    }
+    items
+}
+
 async fn within<T>(future: impl std::future::Future<Output = T>) -> T {
     tokio::time::timeout(DEADLINE, future)
         .await
@@ -59,20 +83,11 @@ async fn within<T>(future: impl std::future::Future<Output = T>) -> T {
 async fn reqwest_body_through_the_stream_adapter() {
     within(async {
         let addr = serve_http().await.addr;
-        let response = reqwest::Client::new()
-            .post(format!("http://{addr}{PATH}"))
-            .header("content-type", "application/json")
-            .body(BODY)
-            .send()
-            .await
-            .expect("response");
+        let response = post(addr).await;
         let content_type = response.headers()["content-type"].as_bytes();
         assert!(is_event_stream(content_type));
         let mut events = response.bytes_stream().sse();
-        let mut items = Vec::new();
-        while let Some(item) = events.next().await {
-            items.push(item.expect("no error"));
-        }
+        let items = drain(&mut events).await;
         check(
             items,
             events.end(),
@@ -87,12 +102,7 @@ async fn reqwest_body_through_the_stream_adapter() {
 async fn reqwest_body_through_the_zero_copy_stream_adapter() {
     within(async {
         let addr = serve_http().await.addr;
-        let response = reqwest::Client::new()
-            .post(format!("http://{addr}{PATH}"))
-            .body(BODY)
-            .send()
-            .await
-            .expect("response");
+        let response = post(addr).await;
         let mut events = response.bytes_stream().sse_bytes();
         let mut items = Vec::new();
         while let Some(item) = events.next().await {
@@ -128,10 +138,7 @@ async fn hyper_client_body_through_the_http_body_adapter() {
             response.headers()["content-type"].as_bytes()
         ));
         let mut events = BodyEvents::new(response.into_body());
-        let mut items = Vec::new();
-        while let Some(item) = events.next().await {
-            items.push(item.expect("no error"));
-        }
+        let items = drain(&mut events).await;
         check(
             items,
             events.end(),
@@ -234,12 +241,7 @@ async fn dropping_the_stream_drops_the_connection() {
     within(async {
         let server = serve_http().await;
         let addr = server.addr;
-        let response = reqwest::Client::new()
-            .post(format!("http://{addr}{PATH}"))
-            .body(BODY)
-            .send()
-            .await
-            .expect("response");
+        let response = post(addr).await;
         let mut events = response.bytes_stream().sse();
         let first = events.next().await.expect("an event").expect("no error");
         assert_eq!(first.data(), PROMPT);

@@ -63,30 +63,22 @@ impl<B: Body + Unpin> Stream for BodyEvents<B> {
     type Item = Result<OwnedEvent, ReadError<B::Error>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.get_mut();
-        loop {
-            if let Some(next) = this.queue.next() {
-                return Poll::Ready(next.map(|item| item.map_err(ReadError::Parse)));
-            }
-            match Pin::new(&mut this.body).poll_frame(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(Ok(frame))) => {
-                    // Trailers (and any other frame) carry no events.
-                    if let Ok(mut data) = frame.into_data() {
-                        while data.has_remaining() {
-                            let chunk = data.chunk();
-                            let len = chunk.len();
-                            this.queue.feed(chunk);
-                            data.advance(len);
-                        }
+        let Self { body, queue } = self.get_mut();
+        queue.poll(
+            cx,
+            |cx| Pin::new(&mut *body).poll_frame(cx),
+            |queue, frame| {
+                // Trailers (and any other frame) carry no events.
+                if let Ok(mut data) = frame.into_data() {
+                    while data.has_remaining() {
+                        let chunk = data.chunk();
+                        let len = chunk.len();
+                        queue.feed(chunk);
+                        data.advance(len);
                     }
                 }
-                Poll::Ready(Some(Err(error))) => {
-                    return Poll::Ready(Some(Err(ReadError::Transport(error))))
-                }
-                Poll::Ready(None) => this.queue.finish(),
-            }
-        }
+            },
+        )
     }
 }
 

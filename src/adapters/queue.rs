@@ -4,6 +4,9 @@
 
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
+use core::task::{Context, Poll};
+
+use super::ReadError;
 
 use crate::{Config, Error, Event, Handler, OwnedEvent, Parser, StreamEnd};
 
@@ -38,10 +41,33 @@ impl Queue {
         }
     }
 
-    /// What a `poll_next` returns without polling the transport: the next
-    /// event or error (oldest first), or the end (`Some(None)`, from then on);
-    /// `None` when the transport must be polled.
-    pub(crate) fn next(&mut self) -> Option<Option<Result<OwnedEvent, Error>>> {
+    /// The `poll_next` of the adapters: hands out what is queued, else polls
+    /// the transport with `poll_chunk` and parses what it gives with
+    /// `feed`, until an item, the end, or `Pending`.
+    pub(crate) fn poll<C, E>(
+        &mut self,
+        cx: &mut Context<'_>,
+        mut poll_chunk: impl FnMut(&mut Context<'_>) -> Poll<Option<Result<C, E>>>,
+        mut feed: impl FnMut(&mut Self, C),
+    ) -> Poll<Option<Result<OwnedEvent, ReadError<E>>>> {
+        loop {
+            if let Some(next) = self.next() {
+                return Poll::Ready(next.map(|item| item.map_err(ReadError::Parse)));
+            }
+            match poll_chunk(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(chunk))) => feed(self, chunk),
+                Poll::Ready(Some(Err(error))) => {
+                    return Poll::Ready(Some(Err(ReadError::Transport(error))))
+                }
+                Poll::Ready(None) => self.finish(),
+            }
+        }
+    }
+
+    /// The next event or error (oldest first), or the end (`Some(None)`,
+    /// from then on); `None` when the transport must be polled.
+    fn next(&mut self) -> Option<Option<Result<OwnedEvent, Error>>> {
         if let Some(item) = self.items.pop_front() {
             return Some(Some(item));
         }

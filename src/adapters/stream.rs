@@ -81,20 +81,12 @@ where
     type Item = Result<OwnedEvent, ReadError<E>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.get_mut();
-        loop {
-            if let Some(next) = this.queue.next() {
-                return Poll::Ready(next.map(|item| item.map_err(ReadError::Parse)));
-            }
-            match Pin::new(&mut this.chunks).poll_next(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(Ok(chunk))) => this.queue.feed(chunk.as_ref()),
-                Poll::Ready(Some(Err(error))) => {
-                    return Poll::Ready(Some(Err(ReadError::Transport(error))))
-                }
-                Poll::Ready(None) => this.queue.finish(),
-            }
-        }
+        let Self { chunks, queue } = self.get_mut();
+        queue.poll(
+            cx,
+            |cx| Pin::new(&mut *chunks).poll_next(cx),
+            |queue, chunk| queue.feed(chunk.as_ref()),
+        )
     }
 }
 

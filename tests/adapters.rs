@@ -12,14 +12,19 @@
 
 mod common;
 
+use bytes::BytesMut;
 use common::stream_and_cuts;
 use proptest::prelude::*;
-use ssewire::{is_event_stream, Config, OnLimit};
+use ssewire::{
+    is_event_stream, Comment, Config, EventCodec, OnLimit, OwnedEvent, ServerEvent, StreamEnd,
+    KEEP_ALIVE,
+};
 use ssewire_testkit::adapters::{
     body_pieces, chunks, oracle, oracle_raw, run_body, run_bytes, run_bytes_stream, run_codec,
     run_reader, run_stream, settings,
 };
 use ssewire_testkit::drive::Cuts;
+use tokio_util::codec::{Decoder, Encoder};
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
@@ -59,6 +64,35 @@ proptest! {
         let by_body = oracle(&body_pieces(&chunks), config);
         prop_assert_eq!(&run_body(&chunks, config).items, &by_body.items, "body");
         prop_assert_eq!(&run_codec(&chunks, config).items, &expected.items, "codec");
+    }
+
+    /// The codec reads back what its encoder wrote: events (data in any
+    /// text, CR and CRLF read as LF), comments (skipped) and raw bytes.
+    #[test]
+    fn the_codec_reads_back_what_it_writes(
+        events in prop::collection::vec(("[a-z]{0,6}", "[^\r\n\x00]{0,8}", "(?s).{0,40}"), 0..8),
+        comment in "(?s).{0,20}",
+    ) {
+        let mut codec = EventCodec::new();
+        let mut out = BytesMut::new();
+        codec.encode(Comment::new(&comment), &mut out).unwrap();
+        for (event_type, id, data) in &events {
+            let event = ServerEvent::new(data).event_type(event_type).unwrap().id(id).unwrap();
+            codec.encode(&event, &mut out).unwrap();
+            codec.encode(KEEP_ALIVE, &mut out).unwrap();
+        }
+        let mut read = Vec::new();
+        while let Some(item) = codec.decode_eof(&mut out).unwrap() {
+            read.push(item.unwrap());
+        }
+        prop_assert_eq!(codec.end(), Some(StreamEnd::Clean));
+        let want: Vec<OwnedEvent> = events
+            .iter()
+            .map(|(event_type, id, data)| {
+                OwnedEvent::new(event_type.as_str(), data.replace("\r\n", "\n").replace('\r', "\n"), id.as_str())
+            })
+            .collect();
+        prop_assert_eq!(read, want);
     }
 
     /// Whatever surrounds it, only `text/event-stream` (with optional

@@ -175,14 +175,21 @@ impl BytesParser {
     }
 
     /// Ends the stream (see [`Parser::finish`]): call once
-    /// [`next_event`](Self::next_event) has returned `None`; chunks still
-    /// queued are dropped.
+    /// [`next_event`](Self::next_event) has returned `None`. Bytes of chunks
+    /// still queued are dropped and counted as discarded.
     pub fn finish(&mut self) -> StreamEnd {
-        let end = self.parser.finish();
-        if self.chunks.drain(..).any(|(chunk, _)| !chunk.is_empty()) {
-            return StreamEnd::Truncated { discarded: 0 };
+        let unparsed = self.chunks.drain(..).fold(0u64, |sum, (chunk, _)| {
+            sum.saturating_add(chunk.len() as u64)
+        });
+        match self.parser.finish() {
+            StreamEnd::Clean if unparsed == 0 => StreamEnd::Clean,
+            StreamEnd::Clean => StreamEnd::Truncated {
+                discarded: unparsed,
+            },
+            StreamEnd::Truncated { discarded } => StreamEnd::Truncated {
+                discarded: discarded.saturating_add(unparsed),
+            },
         }
-        end
     }
 
     /// Whether an error with [`OnLimit::Stop`](crate::OnLimit::Stop) stopped
@@ -254,5 +261,27 @@ impl ByteSink for BytesMut {
     fn put(&mut self, bytes: &[u8]) -> Result<(), Infallible> {
         self.extend_from_slice(bytes);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+
+    use super::BytesParser;
+    use crate::StreamEnd;
+
+    #[test]
+    fn finishing_with_chunks_left_counts_them_as_discarded() {
+        let mut parser = BytesParser::new();
+        parser.push(Bytes::from_static(b"data: a"));
+        parser.push(Bytes::from_static(b"\n\n"));
+        assert_eq!(parser.finish(), StreamEnd::Truncated { discarded: 9 });
+        parser.push(Bytes::from_static(b"data: a\n\n"));
+        assert_eq!(
+            parser.next_event().map(|e| e.map(|e| e.into_data())),
+            Some(Ok(Bytes::from_static(b"a")))
+        );
+        assert_eq!(parser.finish(), StreamEnd::Clean);
     }
 }

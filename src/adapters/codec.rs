@@ -21,6 +21,10 @@ use crate::{Comment, Config, Error, OwnedEvent, Parser, ServerEvent, Step, Strea
 /// how the stream ended ([`end`](Self::end)) and returns `Ok(None)`: bytes of
 /// an unfinished event are discarded as the spec says, not turned into an
 /// I/O error.
+///
+/// With [`OnLimit::Stop`](crate::OnLimit::Stop) nothing comes after the
+/// error, but the `FramedRead` still reads its input to the end (a decoder
+/// can only end it with an I/O error).
 #[derive(Debug)]
 pub struct EventCodec {
     parser: Parser<Vec<u8>>,

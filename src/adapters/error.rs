@@ -7,7 +7,7 @@ use crate::Error;
 /// What an adapter yields instead of an event: the transport's error, passed
 /// through typed, or the parser's refusal of one event (after which the
 /// adapter goes on, see [`OnLimit`](crate::OnLimit)).
-#[derive(Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ReadError<E> {
     /// The transport failed: an I/O error, a body or stream error.
     Transport(E),

@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::http::{header, Response};
+use axum::http::Response;
 use axum::routing::post;
 use axum::Router;
 use futures_util::StreamExt;
@@ -34,12 +34,7 @@ async fn increment(body: Bytes) -> Response<Body> {
         }
         Ok::<_, ssewire::EncodeError>(out)
     });
-    let mut response = Response::new(Body::from_stream(events));
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("text/event-stream"),
-    );
-    response
+    ssewire_http_tests::event_stream(Body::from_stream(events))
 }
 
 #[tokio::main]

@@ -11,7 +11,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::http::{header, Response};
+use axum::http::Response;
 use axum::routing::post;
 use axum::Router;
 use futures_util::StreamExt;
@@ -36,12 +36,7 @@ async fn complete(body: Bytes) -> Response<Body> {
         ServerEvent::new(&data).append_to(&mut out);
         Ok::<_, std::convert::Infallible>(out)
     });
-    let mut response = Response::new(Body::from_stream(frames));
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("text/event-stream"),
-    );
-    response
+    ssewire_http_tests::event_stream(Body::from_stream(frames))
 }
 
 #[tokio::main]

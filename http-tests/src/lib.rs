@@ -147,7 +147,13 @@ async fn answer(State(abandoned): State<Arc<AtomicUsize>>, body: Bytes) -> Respo
         *response.status_mut() = StatusCode::BAD_REQUEST;
         return response;
     };
-    let mut response = Response::new(paced(script(&prompt), abandoned));
+    event_stream(paced(script(&prompt), abandoned))
+}
+
+/// A `200 OK` response with `body` as its `text/event-stream` (for the
+/// tests' and the examples' servers).
+pub fn event_stream(body: Body) -> Response<Body> {
+    let mut response = Response::new(body);
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         header::HeaderValue::from_static("text/event-stream; charset=utf-8"),

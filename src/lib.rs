@@ -107,7 +107,8 @@
 //!   is sliced from the chunk without a copy.
 //! - `Events` and `BytesEvents` (`stream`): a futures `Stream` of events from
 //!   a `Stream` of chunks, `chunks.sse()` with `SseStreamExt`.
-//! - `BodyEvents` (`http-body`): the events of an http-body 1.x `Body`.
+//! - `BodyEvents` (`http-body`): the events of an http-body 1.x `Body`;
+//!   `BodyChunks` turns a body into a `Stream` of `Bytes`, for `.sse_bytes()`.
 //! - `EventCodec` (`tokio-util`): a tokio-util `Decoder` and `Encoder`.
 //! - [`is_event_stream`]: checks a `Content-Type` (no features).
 //!
@@ -200,8 +201,6 @@ mod owned;
 mod parser;
 mod tokenizer;
 
-#[cfg(feature = "http-body")]
-pub use adapters::BodyEvents;
 #[cfg(all(feature = "stream", feature = "bytes"))]
 pub use adapters::BytesEvents;
 #[cfg(feature = "tokio-util")]
@@ -209,6 +208,8 @@ pub use adapters::EventCodec;
 #[cfg(feature = "std")]
 pub use adapters::EventReader;
 pub use adapters::{is_event_stream, ReadError};
+#[cfg(feature = "http-body")]
+pub use adapters::{BodyChunks, BodyEvents};
 #[cfg(feature = "bytes")]
 pub use adapters::{BytesEvent, BytesParser};
 #[cfg(feature = "stream")]

@@ -20,8 +20,8 @@ use ssewire::{
     KEEP_ALIVE,
 };
 use ssewire_testkit::adapters::{
-    body_pieces, chunks, oracle, oracle_raw, run_body, run_bytes, run_bytes_stream, run_codec,
-    run_reader, run_stream, settings,
+    body_pieces, chunks, oracle, oracle_raw, run_body, run_body_bytes, run_bytes, run_bytes_stream,
+    run_codec, run_reader, run_stream, settings,
 };
 use ssewire_testkit::drive::Cuts;
 use tokio_util::codec::{Decoder, Encoder};
@@ -43,6 +43,9 @@ proptest! {
         let by_body = oracle(&body_pieces(&chunks), config);
         prop_assert_eq!(&run_body(&chunks, config), &by_body, "body");
         let raw = oracle_raw(&chunks, config);
+        let (body_raw, outcome) = run_body_bytes(&chunks, config);
+        prop_assert_eq!(&body_raw, &raw, "BodyChunks");
+        prop_assert_eq!(&outcome, &expected, "BodyChunks");
         prop_assert_eq!(&run_bytes(&chunks, config, threshold), &raw, "BytesParser");
         let (stream_raw, outcome) = run_bytes_stream(&chunks, config, threshold);
         prop_assert_eq!(&stream_raw, &raw, "BytesEvents");

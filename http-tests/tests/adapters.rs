@@ -11,7 +11,8 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use hyper_util::rt::TokioIo;
 use ssewire::{
-    is_event_stream, BodyEvents, EventCodec, EventReader, OwnedEvent, SseStreamExt, StreamEnd,
+    is_event_stream, BodyChunks, BodyEvents, EventCodec, EventReader, OwnedEvent, SseStreamExt,
+    StreamEnd,
 };
 use ssewire_http_tests::{expected, script, serve_http, serve_raw, DEADLINE, MANY, PATH};
 use ssewire_testkit::adapters::Outcome;
@@ -119,31 +120,56 @@ async fn reqwest_body_through_the_zero_copy_stream_adapter() {
     .await;
 }
 
+/// POSTs the JSON body with hyper's own client; the response's body.
+async fn hyper_post(addr: std::net::SocketAddr) -> hyper::body::Incoming {
+    let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .expect("handshake");
+    tokio::spawn(connection);
+    let request = hyper::Request::post(PATH)
+        .header("host", addr.to_string())
+        .header("content-type", "application/json")
+        .body(http_body_util::Full::new(bytes::Bytes::from(BODY)))
+        .expect("request");
+    let response = sender.send_request(request).await.expect("response");
+    assert!(is_event_stream(
+        response.headers()["content-type"].as_bytes()
+    ));
+    response.into_body()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hyper_client_body_through_the_http_body_adapter() {
     within(async {
-        let addr = serve_http().await.addr;
-        let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
-        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-            .await
-            .expect("handshake");
-        tokio::spawn(connection);
-        let request = hyper::Request::post(PATH)
-            .header("host", addr.to_string())
-            .header("content-type", "application/json")
-            .body(http_body_util::Full::new(bytes::Bytes::from(BODY)))
-            .expect("request");
-        let response = sender.send_request(request).await.expect("response");
-        assert!(is_event_stream(
-            response.headers()["content-type"].as_bytes()
-        ));
-        let mut events = BodyEvents::new(response.into_body());
+        let body = hyper_post(serve_http().await.addr).await;
+        let mut events = BodyEvents::new(body);
         let items = drain(&mut events).await;
         check(
             items,
             events.end(),
             events.last_event_id(),
             events.reconnection_time(),
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hyper_client_body_through_body_chunks_and_the_zero_copy_adapter() {
+    within(async {
+        let body = hyper_post(serve_http().await.addr).await;
+        let mut events = BodyChunks::new(body).sse_bytes();
+        let mut items = Vec::new();
+        while let Some(item) = events.next().await {
+            items.push(OwnedEvent::from(item.expect("no error").as_event()));
+        }
+        let (end, parser) = (events.end(), events.parser());
+        check(
+            items,
+            end,
+            parser.last_event_id(),
+            parser.reconnection_time(),
         );
     })
     .await;

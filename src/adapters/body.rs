@@ -87,3 +87,47 @@ impl<B: Body + Unpin> FusedStream for BodyEvents<B> {
         self.queue.is_terminated()
     }
 }
+
+/// The data of an HTTP body as a `Stream` of [`Bytes`](bytes::Bytes) chunks,
+/// its trailers skipped: for the zero-copy adapter,
+/// `BodyChunks::new(body).sse_bytes()` (feature `bytes`), or any other
+/// consumer of byte chunks. A data frame whose buffer is a `Bytes` (hyper's,
+/// axum's and reqwest's) is passed on without a copy.
+#[derive(Debug)]
+#[must_use = "streams do nothing unless polled"]
+pub struct BodyChunks<B> {
+    body: B,
+}
+
+impl<B> BodyChunks<B> {
+    /// The chunks of `body`.
+    pub fn new(body: B) -> Self {
+        Self { body }
+    }
+
+    /// The body.
+    pub fn into_inner(self) -> B {
+        self.body
+    }
+}
+
+impl<B: Body + Unpin> Stream for BodyChunks<B> {
+    type Item = Result<bytes::Bytes, B::Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let body = &mut self.get_mut().body;
+        loop {
+            match Pin::new(&mut *body).poll_frame(cx) {
+                Poll::Ready(Some(Ok(frame))) => {
+                    if let Ok(mut data) = frame.into_data() {
+                        let len = data.remaining();
+                        return Poll::Ready(Some(Ok(data.copy_to_bytes(len))));
+                    }
+                }
+                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}

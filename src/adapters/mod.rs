@@ -33,7 +33,7 @@ pub use error::ReadError;
 #[cfg(feature = "bytes")]
 pub use self::bytes::{BytesEvent, BytesParser};
 #[cfg(feature = "http-body")]
-pub use body::BodyEvents;
+pub use body::{BodyChunks, BodyEvents};
 #[cfg(feature = "tokio-util")]
 pub use codec::EventCodec;
 #[cfg(feature = "std")]

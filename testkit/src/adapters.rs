@@ -375,6 +375,23 @@ pub fn run_bytes_stream(
     for event in items.iter().flatten() {
         check_pinning(event, &owned, threshold);
     }
+    bytes_outcome(items, &stream)
+}
+
+/// [`ssewire::BodyChunks`] of a [`ChunkBody`] through `.sse_bytes()`: each
+/// data frame becomes one `Bytes` (the body's two pieces joined), so the
+/// oracle is fed the chunks themselves.
+pub fn run_body_bytes(chunks: &[&[u8]], config: Config) -> (Vec<Result<RawEvent, Error>>, Outcome) {
+    let body = ssewire::BodyChunks::new(ChunkBody::new(chunks));
+    let (items, stream) = poll_all(ssewire::BytesEvents::with_config(body, config));
+    bytes_outcome(split_boom(items, chunks, config), &stream)
+}
+
+/// The bytes of each event, and the outcome with events as `OwnedEvent`s.
+fn bytes_outcome<S>(
+    items: Vec<Result<BytesEvent, Error>>,
+    stream: &ssewire::BytesEvents<S>,
+) -> (Vec<Result<RawEvent, Error>>, Outcome) {
     let raw = items
         .iter()
         .map(|item| item.clone().map(|e| RawEvent::of(&e.as_event())))
@@ -570,11 +587,15 @@ pub fn bytes(input: &[u8]) {
 }
 
 /// `BodyEvents` equals the core parser (each data frame a `Buf` of two
-/// pieces, trailers skipped, body errors passed through).
+/// pieces, trailers skipped, body errors passed through); so does
+/// `BodyChunks` through the zero-copy adapter, byte for byte.
 pub fn body(input: &[u8]) {
     let (config, _, chunks) = parse_input(input);
     let pieces = body_pieces(&chunks);
     assert_eq!(run_body(&chunks, config), oracle(&pieces, config), "body");
+    let (raw, outcome) = run_body_bytes(&chunks, config);
+    assert_eq!(raw, oracle_raw(&chunks, config), "BodyChunks, bytes");
+    assert_eq!(outcome, oracle(&chunks, config), "BodyChunks");
 }
 
 /// `EventCodec` equals the core parser, never fails, consumes its buffer.

@@ -54,3 +54,27 @@ impl From<ReadError<std::io::Error>> for std::io::Error {
         }
     }
 }
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+    use std::io;
+    use std::string::ToString;
+
+    use super::ReadError;
+    use crate::Error;
+
+    #[test]
+    fn says_what_failed_and_converts_to_io() {
+        let transport: ReadError<io::Error> =
+            ReadError::Transport(io::ErrorKind::BrokenPipe.into());
+        assert_eq!(
+            transport.to_string(),
+            "reading the event stream failed: broken pipe"
+        );
+        assert_eq!(io::Error::from(transport).kind(), io::ErrorKind::BrokenPipe);
+        let parse = ReadError::<io::Error>::from(Error::IdTooLong { limit: 4 });
+        assert_eq!(parse.parse_error(), Some(Error::IdTooLong { limit: 4 }));
+        assert_eq!(parse.to_string(), "event ID exceeds the limit of 4 bytes");
+        assert_eq!(io::Error::from(parse).kind(), io::ErrorKind::InvalidData);
+    }
+}

@@ -11,8 +11,8 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use hyper_util::rt::TokioIo;
 use ssewire::{
-    is_event_stream, BodyChunks, BodyEvents, EventCodec, EventReader, OwnedEvent, SseStreamExt,
-    StreamEnd,
+    is_event_stream, BodyChunks, BodyEvents, BytesEvent, BytesEvents, EventCodec, EventReader,
+    OwnedEvent, SseStreamExt, StreamEnd,
 };
 use ssewire_http_tests::{expected, script, serve_http, serve_raw, DEADLINE, MANY, PATH};
 use ssewire_testkit::adapters::Outcome;
@@ -74,6 +74,25 @@ where
     items
 }
 
+/// Reads a zero-copy event stream to its end and checks it.
+async fn check_zero_copy<S, E>(mut events: BytesEvents<S>)
+where
+    BytesEvents<S>: futures_util::Stream<Item = Result<BytesEvent, E>> + Unpin,
+    E: std::fmt::Debug,
+{
+    let mut items = Vec::new();
+    while let Some(item) = events.next().await {
+        items.push(OwnedEvent::from(item.expect("no error").as_event()));
+    }
+    let parser = events.parser();
+    check(
+        items,
+        events.end(),
+        parser.last_event_id(),
+        parser.reconnection_time(),
+    );
+}
+
 async fn within<T>(future: impl std::future::Future<Output = T>) -> T {
     tokio::time::timeout(DEADLINE, future)
         .await
@@ -104,18 +123,8 @@ async fn reqwest_body_through_the_zero_copy_stream_adapter() {
     within(async {
         let addr = serve_http().await.addr;
         let response = post(addr).await;
-        let mut events = response.bytes_stream().sse_bytes();
-        let mut items = Vec::new();
-        while let Some(item) = events.next().await {
-            items.push(OwnedEvent::from(item.expect("no error").as_event()));
-        }
-        let (end, parser) = (events.end(), events.parser());
-        check(
-            items,
-            end,
-            parser.last_event_id(),
-            parser.reconnection_time(),
-        );
+        let events = response.bytes_stream().sse_bytes();
+        check_zero_copy(events).await;
     })
     .await;
 }
@@ -159,18 +168,8 @@ async fn hyper_client_body_through_the_http_body_adapter() {
 async fn hyper_client_body_through_body_chunks_and_the_zero_copy_adapter() {
     within(async {
         let body = hyper_post(serve_http().await.addr).await;
-        let mut events = BodyChunks::new(body).sse_bytes();
-        let mut items = Vec::new();
-        while let Some(item) = events.next().await {
-            items.push(OwnedEvent::from(item.expect("no error").as_event()));
-        }
-        let (end, parser) = (events.end(), events.parser());
-        check(
-            items,
-            end,
-            parser.last_event_id(),
-            parser.reconnection_time(),
-        );
+        let events = BodyChunks::new(body).sse_bytes();
+        check_zero_copy(events).await;
     })
     .await;
 }

@@ -167,6 +167,7 @@ mod encode;
 mod error;
 mod event;
 mod handler;
+mod held_back;
 mod offsets;
 #[cfg(feature = "alloc")]
 mod owned;

@@ -58,9 +58,10 @@ impl HeldBack {
         let Some(slot) = self.bytes.get_mut(held..end) else {
             return false;
         };
-        // By hand: a call to `memcpy` costs more than a few bytes.
-        for (to, from) in slot.iter_mut().zip(input) {
-            *to = *from;
+        // One byte at a time is the case to make cheap: no `memcpy` call.
+        match (slot, input) {
+            ([to], [from]) => *to = *from,
+            (slot, input) => slot.copy_from_slice(input),
         }
         // At most CAPACITY (16): fits in a u8.
         self.len = u8::try_from(end).unwrap_or(u8::MAX);
@@ -72,6 +73,16 @@ impl HeldBack {
         let len = self.len();
         self.len = 0;
         (self.bytes, len)
+    }
+
+    /// The bytes held followed by `input`, given up, if they fit together
+    /// (line ends allowed: the caller parses them at once).
+    pub(crate) fn take_with(&mut self, input: &[u8]) -> Option<([u8; HeldBack::CAPACITY], usize)> {
+        let held = self.len();
+        let end = held.saturating_add(input.len());
+        self.bytes.get_mut(held..end)?.copy_from_slice(input);
+        self.len = 0;
+        Some((self.bytes, end))
     }
 
     pub(crate) fn clear(&mut self) {

@@ -248,7 +248,15 @@ impl<S: Storage> Parser<S> {
         if self.hold_back(input) {
             return;
         }
-        self.release_held_back(handler);
+        if self.held_back.len() != 0 {
+            // A short chunk after bytes held (the line end that completes
+            // them, most often): parsed with them, in one go.
+            if let Some((bytes, len)) = self.held_back.take_with(input) {
+                self.parse_all(bytes.get(..len).unwrap_or_default(), handler);
+                return;
+            }
+            self.release_held_back(handler);
+        }
         self.parse_all(input, handler);
     }
 

@@ -36,7 +36,7 @@ pub const RULES: [(&str, Severity, &str); 13] = [
     ("unknown-field", Severity::Warning, "a field other than data, event, id, retry: ignored by clients"),
     ("invalid-retry", Severity::Error, "a retry value that is not only ASCII digits (or is over 2^64-1): ignored"),
     ("id-with-nul", Severity::Error, "an id containing NUL: ignored, the last event ID stays as it was"),
-    ("no-data", Severity::Warning, "a block with event or id lines but no data: no event is dispatched"),
+    ("no-data", Severity::Warning, "an event type without data: no event is dispatched"),
     ("bom-not-at-start", Severity::Error, "a byte-order mark after the first bytes: it is the character U+FEFF, and at a line start it breaks the field name"),
     ("invalid-utf8", Severity::Error, "bytes that are not UTF-8: clients show U+FFFD"),
     ("line-too-long", Severity::Warning, "a line longer than --max-line-size: clients with line buffers fail"),
@@ -122,6 +122,7 @@ pub struct Checker<R> {
     block_bytes: u64,
     block_data: bool,
     block_fields: bool,
+    block_event: bool,
 
     // The stream.
     first_end: Option<LineEnd>,
@@ -158,6 +159,7 @@ impl<R: Report> Checker<R> {
             block_bytes: 0,
             block_data: false,
             block_fields: false,
+            block_event: false,
             first_end: None,
             mixed_reported: false,
             cr_reported: false,
@@ -346,7 +348,10 @@ impl<R: Report> Checker<R> {
                 self.block_data = true;
                 self.block_fields = true;
             }
-            b"event" => self.block_fields = true,
+            b"event" => {
+                self.block_fields = true;
+                self.block_event = true;
+            }
             b"id" => {
                 self.block_fields = true;
                 if let Some(at) = self.nul_at {
@@ -409,8 +414,10 @@ impl<R: Report> Checker<R> {
 
     fn blank_line(&mut self) {
         if self.block_line != 0 {
-            if self.block_fields && !self.block_data {
-                let message = "event or id lines without data: no event is dispatched".to_string();
+            // An `id` alone is a way to set the last event ID; an event type
+            // alone is an event that never comes.
+            if self.block_event && !self.block_data {
+                let message = "an event type without data: no event is dispatched".to_string();
                 self.emit_block("no-data", message);
             }
             if self.block_bytes > self.max_event {
@@ -425,6 +432,7 @@ impl<R: Report> Checker<R> {
         self.block_bytes = 0;
         self.block_data = false;
         self.block_fields = false;
+        self.block_event = false;
     }
 
     /// Sends a finding about the block since the last blank line, shown at

@@ -191,7 +191,12 @@ impl<R: Report> Checker<R> {
 
     fn byte(&mut self, b: u8, offset: u64) {
         self.check_utf8(b, offset);
+        self.step(b, offset);
+        // After the step: the stream's leading BOM is taken back out of the name.
         self.check_bom(b, offset);
+    }
+
+    fn step(&mut self, b: u8, offset: u64) {
         match self.part {
             Part::Start if b == b':' => self.part = Part::Comment,
             Part::Start | Part::Name => {
@@ -387,7 +392,11 @@ impl<R: Report> Checker<R> {
         let shown = super::report::escape(name, 40).0;
         let trimmed = name.trim_ascii_start();
         let start = self.line_start;
-        if trimmed.len() < name.len() && KNOWN.iter().any(|k| k.as_bytes() == trimmed) {
+        if trimmed.len() < name.len()
+            && KNOWN
+                .iter()
+                .any(|k| k.as_bytes().eq_ignore_ascii_case(trimmed))
+        {
             self.flag(
                 "field-name-space",
                 start,
@@ -538,5 +547,70 @@ impl<R: Report> Sink for Checker<R> {
             };
             self.emit_block("no-final-blank-line", message.into());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::scan::Scanner;
+    use super::*;
+
+    impl Report for Vec<Finding> {
+        fn finding(&mut self, finding: Finding) {
+            self.push(finding);
+        }
+    }
+
+    fn check(chunks: &[&[u8]]) -> Vec<String> {
+        let mut checker = Checker::new(Vec::new(), 40, 60);
+        let mut scanner = Scanner::default();
+        for chunk in chunks {
+            scanner.feed(chunk, &mut checker);
+        }
+        scanner.finish(&mut checker);
+        checker
+            .report
+            .iter()
+            .map(|f| {
+                let text = String::from_utf8_lossy(&f.text);
+                format!("{}@{}:{}:{} {text:?}", f.rule, f.offset, f.line, f.column)
+            })
+            .collect()
+    }
+
+    /// Every rule in one stream: the same findings whatever the chunking.
+    #[test]
+    fn findings_do_not_depend_on_chunks() {
+        let stream: &[u8] = b"\xEF\xBB\xBFdata: a\n\n Data: b\r\nDATA: c\rfoo:\nretry: 1x\n\
+            id: \0\nevent: e\n\n\xEF\xBB\xBFid: 1\ndata: \xF0\x9F\x98\n\
+            data: 0123456789012345678901234567890123456789\n\ndata: \xEF\xBB";
+        let whole = check(&[stream]);
+        let rules: Vec<&str> = whole.iter().filter_map(|f| f.split('@').next()).collect();
+        assert_eq!(
+            rules,
+            [
+                "field-name-space",
+                "mixed-line-ends",
+                "field-name-case",
+                "cr-line-end",
+                "unknown-field",
+                "invalid-retry",
+                "id-with-nul",
+                "no-data",
+                "bom-not-at-start",
+                "invalid-utf8",
+                "line-too-long",
+                "event-too-large",
+                "invalid-utf8",
+                "no-final-blank-line",
+            ],
+            "{whole:#?}"
+        );
+        for at in 0..=stream.len() {
+            let (a, b) = stream.split_at(at);
+            assert_eq!(check(&[a, b]), whole, "split at {at}");
+        }
+        let bytes: Vec<&[u8]> = stream.chunks(1).collect();
+        assert_eq!(check(&bytes), whole, "byte by byte");
     }
 }

@@ -1,6 +1,6 @@
 //! `ssewire cat`: a stream's events as JSON lines or, on a terminal, readable.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 use ssewire::{Config, Error, Event, Handler, OnLimit, Parser, StreamEnd};
 
@@ -24,9 +24,10 @@ pub fn run(args: &CatArgs) -> Result<Status, Fatal> {
         // One bad event is reported and skipped: the rest is still worth seeing.
         .on_limit(OnLimit::SkipEvent);
     let mut parser = Parser::with_config(Vec::new(), config);
-    let colour = style::stdout_colour();
-    let format = if colour && !args.json {
-        Format::Pretty(Paint { on: true })
+    let format = if std::io::stdout().is_terminal() && !args.json {
+        Format::Pretty(Paint {
+            on: style::stdout_colour(),
+        })
     } else {
         Format::Json
     };

@@ -39,17 +39,21 @@ impl<W: Write> Report for Printer<W> {
 }
 
 impl<W: Write> Printer<W> {
+    /// Keys in reading order: where, how bad, what.
     fn json_line(&self, f: &Finding) -> String {
-        let value = serde_json::json!({
-            "file": self.name,
-            "offset": f.offset,
-            "line": f.line,
-            "column": f.column,
-            "severity": f.severity.name(),
-            "rule": f.rule,
-            "message": f.message,
-        });
-        format!("{value}\n")
+        let mut line = String::from("{\"file\": ");
+        crate::json::string(&self.name, &mut line);
+        line.push_str(&format!(
+            ", \"offset\": {}, \"line\": {}, \"column\": {}, \"severity\": \"{}\", \"rule\": \"{}\", \"message\": ",
+            f.offset,
+            f.line,
+            f.column,
+            f.severity.name(),
+            f.rule
+        ));
+        crate::json::string(&f.message, &mut line);
+        line.push_str("}\n");
+        line
     }
 
     fn human(&self, f: &Finding) -> String {

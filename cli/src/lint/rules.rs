@@ -104,6 +104,7 @@ pub struct Checker<R> {
     value_at: u64,
     retry_value: Option<u64>,
     retry_empty: bool,
+    retry_digits: bool,
     nul_at: Option<u64>,
     utf8: Utf8,
     /// Findings on this line, sent out with its text at its end.
@@ -145,6 +146,7 @@ impl<R: Report> Checker<R> {
             value_at: 0,
             retry_value: Some(0),
             retry_empty: true,
+            retry_digits: true,
             nul_at: None,
             utf8: Utf8::default(),
             pending: Vec::new(),
@@ -229,10 +231,11 @@ impl<R: Report> Checker<R> {
         match self.name.as_slice() {
             b"retry" => {
                 self.retry_empty = false;
-                self.retry_value = self.retry_value.and_then(|v| {
-                    let digit = b.checked_sub(b'0').filter(|d| *d <= 9)?;
-                    v.checked_mul(10)?.checked_add(u64::from(digit))
-                });
+                let digit = b.checked_sub(b'0').filter(|d| *d <= 9);
+                self.retry_digits &= digit.is_some();
+                self.retry_value = self
+                    .retry_value
+                    .and_then(|v| v.checked_mul(10)?.checked_add(u64::from(digit?)));
             }
             b"id" if b == 0 && self.nul_at.is_none() => self.nul_at = Some(offset),
             _ => {}
@@ -371,9 +374,11 @@ impl<R: Report> Checker<R> {
             b"retry" => {
                 if self.retry_empty || self.retry_value.is_none() {
                     let what = if self.retry_empty {
-                        "empty".to_string()
+                        "empty"
+                    } else if self.retry_digits {
+                        "over 18446744073709551615"
                     } else {
-                        "not only ASCII digits, or over 18446744073709551615".to_string()
+                        "not only ASCII digits"
                     };
                     let at = self.value_at.min(end_offset);
                     self.flag(
@@ -468,6 +473,7 @@ impl<R: Report> Checker<R> {
         self.name_long = false;
         self.retry_value = Some(0);
         self.retry_empty = true;
+        self.retry_digits = true;
         self.nul_at = None;
         self.utf8_reported = false;
         self.bom_reported = false;

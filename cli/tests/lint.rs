@@ -6,8 +6,11 @@ mod common;
 use common::{run, stderr, stdout};
 use serde_json::Value;
 
-/// `(rule, line, column, severity)` of every finding, from `--json`.
-fn findings(args: &[&str], stream: &[u8]) -> (Vec<(String, u64, u64, String)>, Option<i32>) {
+/// `(rule, line, column, severity)` of a finding.
+type Found = (String, u64, u64, String);
+
+/// Every finding, from `--json`, and the exit status.
+fn findings(args: &[&str], stream: &[u8]) -> (Vec<Found>, Option<i32>) {
     let mut all = vec!["lint", "--json"];
     all.extend_from_slice(args);
     let output = run(&all, stream);
@@ -26,7 +29,7 @@ fn findings(args: &[&str], stream: &[u8]) -> (Vec<(String, u64, u64, String)>, O
     (found, output.status.code())
 }
 
-fn one(rule: &str, line: u64, column: u64, severity: &str) -> Vec<(String, u64, u64, String)> {
+fn one(rule: &str, line: u64, column: u64, severity: &str) -> Vec<Found> {
     vec![(rule.to_string(), line, column, severity.to_string())]
 }
 
@@ -34,7 +37,7 @@ fn one(rule: &str, line: u64, column: u64, severity: &str) -> Vec<(String, u64, 
 fn each_rule_on_a_stream_written_for_it() {
     let e = "error";
     let w = "warning";
-    let cases: Vec<(&str, &[u8], Vec<(String, u64, u64, String)>)> = vec![
+    let cases: Vec<(&str, &[u8], Vec<Found>)> = vec![
         (
             "no final blank line",
             b"data: a\n\ndata: b\n",

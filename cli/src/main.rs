@@ -4,6 +4,7 @@
 mod cat;
 mod conform;
 mod exit;
+mod http;
 mod input;
 mod json;
 mod lint;
@@ -72,10 +73,10 @@ pub struct CatArgs {
 #[command(next_help_heading = "URL input")]
 pub struct HttpArgs {
     /// HTTP method (default GET, or POST with -d).
-    #[arg(short = 'X', long = "request", value_name = "METHOD")]
+    #[arg(short = 'X', long = "request", value_name = "METHOD", value_parser = http::method)]
     pub method: Option<String>,
     /// A request header, `Name: value`; repeatable.
-    #[arg(short = 'H', long = "header", value_name = "HEADER")]
+    #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = http::header)]
     pub headers: Vec<String>,
     /// Request body; `@FILE` reads it from FILE.
     #[arg(short = 'd', long = "data", value_name = "DATA")]

@@ -197,7 +197,7 @@ fn limits_and_strict_utf8_drop_the_event_and_exit_4() {
 
 #[test]
 fn bad_inputs_name_the_thing_and_have_their_own_status() {
-    let cases: [(&[&str], i32, &str); 6] = [
+    let cases: [(&[&str], i32, &str); 7] = [
         (
             &["cat", "no/such/file.sse"],
             3,
@@ -229,6 +229,11 @@ fn bad_inputs_name_the_thing_and_have_their_own_status() {
             "needs the client",
         ),
         (&["cat", "--max-event-size", "lots"], 2, "not a size"),
+        (
+            &["cat", "-H", "no colon", "https://x.invalid/"],
+            2,
+            "is not `Name: value`",
+        ),
         (&["cat", "a", "b"], 2, "unexpected argument"),
     ];
     for (args, status, message) in cases {
@@ -261,4 +266,30 @@ fn every_subcommand_has_help() {
             "{command} --help lacks exit statuses"
         );
     }
+}
+
+#[test]
+fn a_reader_that_leaves_ends_it_quietly() {
+    let path = std::env::temp_dir().join(format!("ssewire-cat-{}.sse", std::process::id()));
+    std::fs::write(&path, b"data: event\n\n".repeat(200_000)).expect("temp file");
+    let mut child = Command::new(BIN)
+        .arg("cat")
+        .arg(&path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ssewire starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("a line");
+    // The reader is dropped here, as `| head -1` would leave.
+    let output = child.wait_with_output().expect("exit");
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(
+        first,
+        "{\"type\": \"message\", \"data\": \"event\", \"id\": \"\"}\n"
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stderr(&output), "");
 }

@@ -187,7 +187,7 @@ impl Handler for Printer<'_> {
             }
             Format::Pretty(paint) => {
                 self.line
-                    .push_str(&paint.bold(&paint.cyan(&event.event_type_lossy())));
+                    .push_str(&paint.bold(&paint.cyan(&visible(&event.event_type_lossy()))));
                 if !event.id().is_empty() {
                     self.line
                         .push_str(&paint.dim(&format!("  id {}", quoted(&event.id_lossy()))));

@@ -293,3 +293,38 @@ fn a_reader_that_leaves_ends_it_quietly() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(stderr(&output), "");
 }
+
+/// On a terminal (a pseudo-terminal from util-linux `script`): the readable
+/// form, coloured unless `NO_COLOR` is set. Skipped where `script` is missing.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_terminal_gets_the_readable_form() {
+    let command = format!("'{BIN}' cat --comments examples/data/chat.sse");
+    let on_terminal = |no_color: Option<&str>| {
+        let mut script = Command::new("script");
+        script
+            .args(["-qec", &command, "/dev/null"])
+            .current_dir(common::root());
+        match no_color {
+            Some(value) => script.env("NO_COLOR", value),
+            None => script.env_remove("NO_COLOR"),
+        };
+        script
+            .output()
+            .ok()
+            .filter(|out| out.status.code() == Some(0))
+    };
+    let Some(plain) = on_terminal(Some("1")) else {
+        eprintln!("skipped: no util-linux `script` to make a terminal");
+        return;
+    };
+    let plain = String::from_utf8_lossy(&plain.stdout).replace("\r\n", "\n");
+    assert!(plain.contains("retry 3000 ms\n"), "{plain}");
+    assert!(
+        plain.contains("message  id \"12\"\n  [DONE]\nend: clean  last id \"12\"\n"),
+        "{plain}"
+    );
+    assert!(!plain.contains('\x1b'), "NO_COLOR: no escapes");
+    let coloured = on_terminal(None).expect("the same run, coloured");
+    assert!(String::from_utf8_lossy(&coloured.stdout).contains("\x1b[32mend: clean\x1b[0m"));
+}

@@ -7,14 +7,12 @@ use ssewire::{Config, Error, Event, Handler, OnLimit, Parser, StreamEnd};
 use crate::exit::{Fatal, Status};
 use crate::input::{self, Source};
 use crate::style::{self, Paint};
-use crate::{json, CatArgs};
+use crate::{json, CatArgs, HttpArgs};
 
 pub fn run(args: &CatArgs) -> Result<Status, Fatal> {
     let source = Source::parse(args.input.as_deref());
     if let Source::Url(url) = &source {
-        // The options are parsed already; the reconnecting client takes them.
-        let _ = &args.http;
-        return Err(input::url_not_built(url));
+        return url_input(url, &args.http);
     }
     let mut opened = source.open()?;
     let config = Config::new()
@@ -72,6 +70,13 @@ pub fn run(args: &CatArgs) -> Result<Status, Fatal> {
     } else {
         Status::Ok
     })
+}
+
+/// Where the reconnecting client (issue 12) plugs in: the URL options are
+/// parsed and checked already (`HttpArgs`); the events it hands out go to the
+/// same `Printer`, and its reconnections keep the last event ID.
+fn url_input(url: &str, _http: &HttpArgs) -> Result<Status, Fatal> {
+    Err(input::url_not_built(url))
 }
 
 /// Hands one step of the parser to the printer; returns the bytes used.

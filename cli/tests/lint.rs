@@ -228,3 +228,29 @@ fn bad_inputs() {
         assert!(stderr(&output).contains(message), "{}", stderr(&output));
     }
 }
+
+/// Two rules against an oracle over the whole suite: `no-final-blank-line`
+/// exactly where the case's expected end is `incomplete`, and
+/// `invalid-utf8` exactly where the stream (after a leading BOM) is not UTF-8.
+#[test]
+fn the_suite_agrees_with_two_rules() {
+    for (name, path) in common::cases() {
+        let stream = std::fs::read(&path).expect("fixture");
+        let json = std::fs::read_to_string(path.with_extension("json")).expect("fixture");
+        let expected: Value = serde_json::from_str(&json).expect("fixture JSON");
+        let path = path.to_string_lossy().into_owned();
+        let (found, _) = findings(&["--max-line-size", "2M", &path], b"");
+        let has = |rule: &str| found.iter().any(|f| f.0 == rule);
+        assert_eq!(
+            has("no-final-blank-line"),
+            expected["end"] == "incomplete",
+            "{name}: {found:?}"
+        );
+        let text = stream.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&stream);
+        assert_eq!(
+            has("invalid-utf8"),
+            std::str::from_utf8(text).is_err(),
+            "{name}: {found:?}"
+        );
+    }
+}

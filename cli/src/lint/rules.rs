@@ -114,6 +114,8 @@ pub struct Checker<R> {
     /// Bytes of a BOM matched so far, and where it began.
     bom_matched: usize,
     bom_at: u64,
+    /// The stream began with the BOM the spec strips.
+    bom_stripped: bool,
 
     // The block since the last blank line.
     block_line: u64,
@@ -154,6 +156,7 @@ impl<R: Report> Checker<R> {
             bom_reported: false,
             bom_matched: 0,
             bom_at: 0,
+            bom_stripped: false,
             block_line: 0,
             block_offset: 0,
             block_text: Vec::new(),
@@ -185,6 +188,16 @@ impl<R: Report> Checker<R> {
             text_cut: self.line_len(offset) > self.kept.len() as u64,
         };
         self.report.finding(finding);
+    }
+
+    /// Bytes of the current line before its content: the stream's leading
+    /// BOM, on the first line.
+    fn stripped(&self) -> u64 {
+        if self.line_start == 0 && self.bom_stripped {
+            BOM.len() as u64
+        } else {
+            0
+        }
     }
 
     fn line_len(&self, end: u64) -> u64 {
@@ -302,11 +315,12 @@ impl<R: Report> Checker<R> {
         self.bom_matched = 0;
         if self.bom_at == 0 {
             // The one BOM the spec strips: not part of the first field name.
+            self.bom_stripped = true;
             self.name.clear();
             self.part = Part::Start;
         } else if !self.bom_reported {
             self.bom_reported = true;
-            let at_line_start = self.bom_at == self.line_start;
+            let at_line_start = self.bom_at == self.line_start + self.stripped();
             let message = if at_line_start {
                 "a byte-order mark at a line start: it becomes part of the field name, which then matches nothing"
             } else {
@@ -319,12 +333,13 @@ impl<R: Report> Checker<R> {
     /// The line in progress is complete: apply the field rules to it.
     fn end_line(&mut self, end_offset: u64) {
         let len = self.line_len(end_offset);
+        let stripped = self.stripped();
         if self.utf8.need > 0 {
             self.utf8.need = 0;
             let start = self.utf8.start;
             self.bad_utf8(start);
         }
-        if len == 0 {
+        if len == stripped {
             self.blank_line();
         } else {
             if self.block_line == 0 {
@@ -531,7 +546,7 @@ impl<R: Report> Sink for Checker<R> {
     }
 
     fn eof(&mut self, offset: u64) {
-        let unterminated = offset > self.line_start;
+        let unterminated = offset > self.line_start + self.stripped();
         if unterminated {
             if self.utf8.need > 0 {
                 let start = self.utf8.start;

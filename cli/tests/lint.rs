@@ -76,6 +76,11 @@ fn each_rule_on_a_stream_written_for_it() {
         ),
         ("empty retry", b"retry:\n\n", one("invalid-retry", 1, 7, e)),
         (
+            "retry alone",
+            b"data: a\n\nretry\n\n",
+            one("invalid-retry", 3, 6, e),
+        ),
+        (
             "retry over u64",
             b"retry: 18446744073709551616\n\n",
             one("invalid-retry", 1, 8, e),

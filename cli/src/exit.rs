@@ -41,6 +41,25 @@ Exit status:
   5  URL input failed (not built yet)
   6  conform: the program under test could not be started";
 
+/// `ssewire cat --help`: its statuses.
+pub const CAT_STATUSES: &str = "\
+Exit status:
+  0  the stream ended cleanly (or --until-data matched)
+  1  the stream ended inside an event (the spec drops that event)
+  2  usage error
+  3  input missing, a directory, or unreadable
+  4  an event broke --max-event-size or --strict-utf8 (it was skipped)
+  5  URL input failed (not built yet)";
+
+/// `ssewire conform --help`: its statuses.
+pub const CONFORM_STATUSES: &str = "\
+Exit status:
+  0  every case passed
+  1  a case failed
+  2  usage error
+  3  the suite was not found, or no case matched --only
+  6  the program under test could not be started";
+
 /// An error that ends a command: what to print and which status to exit with.
 #[derive(Debug)]
 pub struct Fatal {

@@ -45,7 +45,7 @@ enum Command {
 /// readable coloured form. Each event is written as soon as it is complete:
 /// `curl -sN URL | ssewire cat` is live.
 #[derive(Args)]
-#[command(after_help = STATUSES)]
+#[command(after_help = exit::CAT_STATUSES)]
 pub struct CatArgs {
     /// A file, `-` for stdin (the default), or an http(s) URL.
     pub input: Option<String>,
@@ -117,7 +117,7 @@ pub struct LintArgs {
 /// fails on any difference, on output that is not the protocol, on a non-zero
 /// exit, or after the timeout.
 #[derive(Args)]
-#[command(after_help = STATUSES)]
+#[command(after_help = exit::CONFORM_STATUSES)]
 pub struct ConformArgs {
     /// The suite (default: ./spec-fixtures, else the one in the repository
     /// this command was built from).

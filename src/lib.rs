@@ -171,6 +171,8 @@ mod offsets;
 #[cfg(feature = "alloc")]
 mod owned;
 mod parser;
+#[cfg(feature = "alloc")]
+pub mod reconnect;
 mod tokenizer;
 
 pub use buffers::Storage;

@@ -183,3 +183,59 @@ fn encode_seeds_and_regressions() {
     }
     eprintln!("fuzz_replay: encode: {} inputs", inputs.len());
 }
+
+/// The reconnection check (`ssewire_testkit::reconnect`): its seeds, every
+/// short op sequence under a few option bytes, long pseudo-random ones, and
+/// `fuzz/regressions/reconnect/`.
+#[test]
+fn reconnect_seeds_sweep_and_regressions() {
+    use ssewire_testkit::reconnect;
+
+    let mut inputs: Vec<(String, Vec<u8>)> = reconnect::seeds()
+        .into_iter()
+        .enumerate()
+        .map(|(i, seed)| (format!("seed {i}"), seed))
+        .collect();
+    for flags in [0u8, 1, 2, 4, 7, 8, 15, 2 | 16, 3 | 32, 6 | 48] {
+        // Every sequence of 4 ops, arguments fixed by position.
+        for n in 0..10u32.pow(4) {
+            let mut input = vec![flags];
+            let mut m = n;
+            for k in 0..4u8 {
+                input.extend([(m % 10) as u8, k.wrapping_mul(77)]);
+                m /= 10;
+            }
+            inputs.push((format!("flags {flags}, ops {n}"), input));
+        }
+        // Long sequences from a fixed xorshift.
+        let mut x = 0x2545_F491_4F6C_DD1Du64 ^ u64::from(flags);
+        for k in 0..50 {
+            let input: Vec<u8> = std::iter::once(flags)
+                .chain((0..200).map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    x as u8
+                }))
+                .collect();
+            inputs.push((format!("flags {flags}, random {k}"), input));
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(root().join("fuzz/regressions/reconnect")) {
+        let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        for path in paths.iter().filter(|p| p.is_file()) {
+            inputs.push((
+                path.display().to_string(),
+                std::fs::read(path).expect("readable"),
+            ));
+        }
+    }
+    for (what, input) in &inputs {
+        if let Err(panic) = std::panic::catch_unwind(|| reconnect::reconnect(input)) {
+            eprintln!("fuzz_replay: reconnect failed on {what}: {input:?}");
+            std::panic::resume_unwind(panic);
+        }
+    }
+    eprintln!("fuzz_replay: reconnect: {} inputs", inputs.len());
+}

@@ -7,6 +7,7 @@
 //!   that panic when an invariant breaks, replayed on stable by
 //!   `tests/fuzz_replay.rs`;
 //! - [`encode`] (feature `std`): the encoder's fuzz check;
+//! - [`reconnect`] (feature `alloc`): the reconnection state's fuzz check;
 //! - [`corpus`]: the fuzz seed corpus, made in memory;
 //! - [`bench`]: the driver the benchmarks time.
 //!
@@ -19,4 +20,6 @@ pub mod corpus;
 pub mod drive;
 #[cfg(feature = "std")]
 pub mod encode;
+#[cfg(feature = "alloc")]
+pub mod reconnect;
 pub mod reference;

@@ -7,7 +7,7 @@
 //!   ([`RequestHeaders`]), whether a response opens the stream, and what to do
 //!   when a connection ends ([`Next`]: reconnect after a delay, and why, or
 //!   stop, and why).
-//! - `Client` (feature `client`): an async driver over `State` that takes a
+//! - [`Client`] (feature `client`): an async driver over `State` that takes a
 //!   function sending a request and a runtime's sleep, and yields a `Stream`
 //!   of typed items.
 //!
@@ -31,11 +31,15 @@
 //! | `Last-Event-ID` | sent when non-empty | sent when non-empty and a valid header value |
 
 mod backoff;
+#[cfg(feature = "client")]
+mod driver;
 mod headers;
 mod options;
 mod response;
 mod state;
 
+#[cfg(feature = "client")]
+pub use driver::{Client, Item, Response, Runtime};
 pub use headers::RequestHeaders;
 pub use options::Options;
 pub use response::parse_retry_after;

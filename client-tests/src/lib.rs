@@ -25,15 +25,20 @@ pub enum Part {
     Abort,
 }
 
-/// An event written with the encoder.
+/// Any event, written with the encoder.
+pub fn encoded(event: &ServerEvent<'_>) -> Part {
+    let mut out = Vec::new();
+    event.append_to(&mut out);
+    Part::Bytes(out)
+}
+
+/// A `message` event, written with the encoder.
 pub fn event(data: &str, id: Option<&str>) -> Part {
     let mut event = ServerEvent::new(data);
     if let Some(id) = id {
         event = event.id(id).expect("a valid ID");
     }
-    let mut out = Vec::new();
-    event.append_to(&mut out);
-    Part::Bytes(out)
+    encoded(&event)
 }
 
 /// A `retry` field alone.

@@ -6,6 +6,7 @@
 //! - [`checks`] (feature `alloc`): the fuzz targets' checks, plain functions
 //!   that panic when an invariant breaks, replayed on stable by
 //!   `tests/fuzz_replay.rs`;
+//! - [`browser`] (feature `std`): headless Chromium, started and stopped;
 //! - [`encode`] (feature `std`): the encoder's fuzz check;
 //! - [`reconnect`] (feature `alloc`): the reconnection state's fuzz check;
 //! - [`corpus`]: the fuzz seed corpus, made in memory;
@@ -14,6 +15,8 @@
 //! Not published: `cargo package` leaves it and the tests out.
 
 pub mod bench;
+#[cfg(feature = "std")]
+pub mod browser;
 #[cfg(feature = "alloc")]
 pub mod checks;
 pub mod corpus;

@@ -113,6 +113,21 @@ impl Server {
 /// Starts a server answering request `n` with `script[n]`, and with 204 once
 /// the script is used up (so that `EventSource` stops too).
 pub async fn serve(script: Vec<Answer>) -> Server {
+    serve_with_page(script, None).await
+}
+
+/// A page for a browser: `GET /page` serves `html`, and the body of each
+/// `POST /report` is sent to `reports`. Every other request follows the
+/// script, as with [`serve`].
+pub struct Page {
+    /// The HTML.
+    pub html: String,
+    /// Where reports go.
+    pub reports: std::sync::mpsc::Sender<Bytes>,
+}
+
+/// [`serve`], with a page for a browser.
+pub async fn serve_with_page(script: Vec<Answer>, page: Option<Page>) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind 127.0.0.1");
@@ -141,7 +156,25 @@ pub async fn serve(script: Vec<Answer>) -> Server {
             }
         }
     };
-    let app = axum::Router::new().fallback(handler);
+    let mut app = axum::Router::new();
+    if let Some(Page { html, reports }) = page {
+        let html = axum::response::Html(html);
+        app = app
+            .route("/page", axum::routing::get(move || async move { html }))
+            // Not a request of the script.
+            .route(
+                "/favicon.ico",
+                axum::routing::get(|| async { StatusCode::NOT_FOUND }),
+            )
+            .route(
+                "/report",
+                axum::routing::post(move |body: Bytes| {
+                    let _ = reports.send(body);
+                    async { StatusCode::NO_CONTENT }
+                }),
+            );
+    }
+    let app = app.fallback(handler);
     tokio::spawn(async move { axum::serve(listener, app).await });
     Server { url, requests }
 }

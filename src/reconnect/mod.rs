@@ -11,24 +11,18 @@
 //!   function sending a request and a runtime's sleep, and yields a `Stream`
 //!   of typed items.
 //!
-//! # The rules, against `EventSource`
+//! # Where it differs from `EventSource`
 //!
-//! | Situation | `EventSource` (WHATWG HTML, Chromium) | [`State`] |
-//! |---|---|---|
-//! | 200 + `text/event-stream` | open | open |
-//! | 200, other content type | fail for good | [`Stop::ContentType`] (check can be turned off) |
-//! | 204 | stop for good | [`Stop::NoContent`] |
-//! | any other status | fail for good | [`Stop::Status`], or reconnect with backoff for statuses you list (e.g. 429, 502-504), at least `Retry-After` |
-//! | body ends between events | reconnect, no error | [`Reason::Ended`], no error |
-//! | body ends mid-event | discard it, reconnect | [`Reason::Truncated`] (bytes discarded), reconnect |
-//! | network error | reconnect | [`Reason::Network`] |
-//! | no bytes for a while | waits forever | [`Reason::Idle`] if [`Options::idle_timeout`] is set |
-//! | stream complete (`[DONE]`) | reconnects (page must `close()`) | [`State::mark_complete`]: [`Stop::Complete`] |
-//! | wait | reconnection time (3 s, then `retry`) | the same, within [`Options::min_delay`] (100 ms) and [`Options::max_delay`] (60 s) |
-//! | attempts failing in a row | same wait (backoff optional in the spec) | doubling window with jitter `[d/2, d]`, never below the reconnection time |
-//! | backoff reset | - | after a connection that dispatched an event |
-//! | attempt limit | none | [`Options::max_retries`] ([`Stop::GaveUp`]) |
-//! | `Last-Event-ID` | sent when non-empty | sent when non-empty and a valid header value |
+//! The spec's rules hold (200 with `text/event-stream` opens, 204 stops,
+//! other statuses and content types fail, a normal end reconnects after the
+//! reconnection time, 3 s until `retry` says otherwise), with what a
+//! non-browser client needs on top: the wait kept within
+//! [`Options::min_delay`] and [`Options::max_delay`]; exponential backoff
+//! with jitter while attempts fail (reset by a connection that dispatched an
+//! event); [`Options::max_retries`]; [`Options::idle_timeout`]; statuses to
+//! retry ([`Options::retry_status`]) honouring `Retry-After`; completion
+//! ([`State::mark_complete`]); the content type check can be turned off.
+//! The README tables each rule against `EventSource`.
 
 mod backoff;
 #[cfg(feature = "client")]

@@ -225,30 +225,22 @@ fn retried_statuses_honour_retry_after_within_the_cap() {
         .reconnection_time(ms(1000))
         .max_delay(Duration::from_secs(20));
     let mut state = State::new(options);
-    let status = |state: &mut State, code, retry_after: &[u8]| {
-        state
-            .on_response(ms(0), code, SSE, Some(retry_after), 0)
-            .unwrap_err()
-    };
-    // Retry-After above the backoff: it wins.
-    assert_eq!(
-        status(&mut state, 503, b"5"),
-        reconnect(ms(5000), Reason::Status(503))
-    );
-    // Below the backoff (window 4 s, lower half 2 s): the backoff wins.
-    assert_eq!(
-        status(&mut state, 429, b"1"),
-        reconnect(ms(2000), Reason::Status(429))
-    );
-    // Past the cap, or not delta-seconds: the cap, the backoff.
-    assert_eq!(
-        status(&mut state, 502, b"3600"),
-        reconnect(ms(20_000), Reason::Status(502))
-    );
-    assert_eq!(
-        status(&mut state, 504, b"Fri, 04 Dec 2026 22:00:00 GMT"),
-        reconnect(ms(8000), Reason::Status(504))
-    );
+    // Retry-After above the backoff wins; below it (window 4 s, lower half
+    // 2 s) the backoff does; past the cap the cap; not delta-seconds, the
+    // backoff.
+    let cases: [(u16, &[u8], u64); 4] = [
+        (503, b"5", 5000),
+        (429, b"1", 2000),
+        (502, b"3600", 20_000),
+        (504, b"Fri, 04 Dec 2026 22:00:00 GMT", 8000),
+    ];
+    for (status, retry_after, wait) in cases {
+        assert_eq!(
+            state.on_response(ms(0), status, SSE, Some(retry_after), 0),
+            Err(reconnect(ms(wait), Reason::Status(status))),
+            "{status}"
+        );
+    }
     assert_eq!(state.failures(), 4);
 }
 

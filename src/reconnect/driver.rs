@@ -18,18 +18,34 @@ use futures_core::Stream;
 use super::{Next, Options, Reason, RequestHeaders, State, Stop};
 use crate::{Error, Event, Handler, OwnedEvent};
 
-/// What the driver needs from an async runtime.
+/// What the driver needs from an async runtime: with tokio, `sleep` is
+/// `tokio::time::sleep`, `now` the time elapsed since a start `Instant`, and
+/// `random` any small PRNG seeded per process (`client-tests/src/lib.rs` has
+/// one). A runtime for tests, whose sleeps end at once:
 ///
-/// With tokio:
+/// ```
+/// use core::future::{ready, Ready};
+/// use core::time::Duration;
+/// use ssewire::reconnect::Runtime;
 ///
-/// ```ignore
-/// struct Tokio(std::time::Instant, u64);
-/// impl ssewire::reconnect::Runtime for Tokio {
-///     type Sleep = tokio::time::Sleep;
-///     fn sleep(&mut self, d: Duration) -> Self::Sleep { tokio::time::sleep(d) }
-///     fn now(&mut self) -> Duration { self.0.elapsed() }
-///     fn random(&mut self) -> u64 { /* any PRNG */ }
+/// struct Instantly(Duration);
+///
+/// impl Runtime for Instantly {
+///     type Sleep = Ready<()>;
+///     fn sleep(&mut self, duration: Duration) -> Ready<()> {
+///         self.0 += duration;
+///         ready(())
+///     }
+///     fn now(&mut self) -> Duration {
+///         self.0
+///     }
+///     fn random(&mut self) -> u64 {
+///         4 // a fixed jitter, for reproducible waits
+///     }
 /// }
+/// # let mut rt = Instantly(Duration::ZERO);
+/// # let _ = rt.sleep(Duration::from_secs(1));
+/// # assert_eq!(rt.now(), Duration::from_secs(1));
 /// ```
 pub trait Runtime {
     /// A sleep that completes after its duration.

@@ -5,11 +5,6 @@
 //! [`State::on_response`] → [`State::feed`] chunks (watching
 //! [`State::idle_deadline`]) → [`State::on_end`] or [`State::on_error`] or
 //! [`State::on_timeout`] → wait the [`Next::Reconnect`] delay → again.
-//!
-//! Progress, which resets the backoff: at least one event dispatched on the
-//! connection. Bytes alone (comments, keep-alives, a `retry`) are not
-//! progress: a server that accepts and drops every connection after a
-//! keep-alive must meet a growing backoff, not a fixed-rate loop.
 
 use alloc::vec::Vec;
 use core::time::Duration;
@@ -78,6 +73,11 @@ pub enum Stop {
 ///
 /// It owns the [`Parser`], so the last event ID and the reconnection time are
 /// the ones the stream set, kept from one connection to the next.
+///
+/// Progress, which resets the backoff: at least one event dispatched on the
+/// connection. Bytes alone (comments, keep-alives, a `retry`) are not
+/// progress, so a server that accepts every connection and drops it after a
+/// keep-alive meets a growing backoff rather than a fixed-rate loop.
 ///
 /// ```
 /// use core::time::Duration;

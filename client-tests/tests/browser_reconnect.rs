@@ -6,7 +6,8 @@
 //! `Last-Event-ID` of every request, the events delivered (data and last
 //! event ID) and the number of requests must be equal; each wait between two
 //! requests must be at least the reconnection time and within 400 ms of the
-//! browser's.
+//! browser's. Then failures (500, 503, a wrong content type) end both for
+//! good after the same requests.
 //!
 //! Without Chromium the test says it was skipped and passes, unless
 //! `SSEWIRE_REQUIRE_BROWSER=1` (CI), where it fails.
@@ -75,13 +76,13 @@ fn requests(server: &Server) -> (Vec<Option<String>>, Vec<Duration>) {
     (ids, gaps)
 }
 
-async fn with_browser(chromium: &std::path::Path) -> Run {
+async fn with_browser(chromium: &std::path::Path, script: Vec<Answer>) -> Run {
     let (reports, report) = std::sync::mpsc::channel();
     let page = Page {
         html: PAGE.to_string(),
         reports,
     };
-    let server = serve_with_page(script(), Some(page)).await;
+    let server = serve_with_page(script, Some(page)).await;
     let port = server
         .url
         .rsplit(':')
@@ -102,8 +103,8 @@ async fn with_browser(chromium: &std::path::Path) -> Run {
     (seen, ids, gaps)
 }
 
-async fn with_driver() -> Run {
-    let server = serve(script()).await;
+async fn with_driver(script: Vec<Answer>, end: Stop) -> Run {
+    let server = serve(script).await;
     let http = reqwest::Client::new();
     let url = format!("{}events", server.url);
     let mut client = Client::new(Options::new(), Tokio::default(), move |headers| {
@@ -114,7 +115,7 @@ async fn with_driver() -> Run {
         while let Some(item) = client.next().await {
             match item {
                 Item::Event(e) => seen.push((e.data().to_string(), e.id().to_string())),
-                Item::Stopped(stop) => assert_eq!(stop, Stop::NoContent),
+                Item::Stopped(stop) => assert_eq!(stop, end),
                 _ => {}
             }
         }
@@ -131,8 +132,8 @@ async fn the_driver_reconnects_as_chromium_does() {
     let Some(chromium) = browser::chromium_or_skip("browser_reconnect") else {
         return;
     };
-    let (browser_events, browser_ids, browser_gaps) = with_browser(&chromium).await;
-    let (driver_events, driver_ids, driver_gaps) = with_driver().await;
+    let (browser_events, browser_ids, browser_gaps) = with_browser(&chromium, script()).await;
+    let (driver_events, driver_ids, driver_gaps) = with_driver(script(), Stop::NoContent).await;
 
     let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
         list.iter()
@@ -176,4 +177,54 @@ async fn the_driver_reconnects_as_chromium_does() {
         );
     }
     eprintln!("browser_reconnect: waits, Chromium {browser_gaps:?}, driver {driver_gaps:?}");
+}
+
+/// A status other than 200 or 204, and a wrong content type, end the stream
+/// for good in both, after the same requests and events.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_stop_as_in_chromium() {
+    let Some(chromium) = browser::chromium_or_skip("browser_reconnect") else {
+        return;
+    };
+    let wrong_type = Answer::Status {
+        status: 200,
+        content_type: "text/plain",
+        retry_after: None,
+        body: "data: not a stream\n\n",
+    };
+    let cases = [
+        (ssewire_client_tests::status(500, None), Stop::Status(500)),
+        (
+            ssewire_client_tests::status(503, Some("1")),
+            Stop::Status(503),
+        ),
+        (wrong_type, Stop::ContentType),
+    ];
+    for (failure, stop) in cases {
+        let script = || {
+            vec![
+                Answer::Stream(vec![retry(200), event("a", Some("1"))]),
+                failure.clone(),
+                Answer::Stream(vec![event("never", Some("2"))]),
+            ]
+        };
+        let browser = with_browser(&chromium, script()).await;
+        let driver = with_driver(script(), stop).await;
+        let some = |s: &str| Some(s.to_string());
+        assert_eq!(
+            browser.0,
+            [("a".to_string(), "1".to_string())],
+            "{stop:?}: Chromium's events"
+        );
+        assert_eq!(
+            browser.1,
+            [None, some("1")],
+            "{stop:?}: Chromium's requests"
+        );
+        assert_eq!(
+            (driver.0, driver.1),
+            (browser.0, browser.1),
+            "{stop:?}: the driver against Chromium"
+        );
+    }
 }

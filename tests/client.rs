@@ -346,3 +346,56 @@ fn an_idle_stream_reconnects_and_dropping_the_client_leaks_nothing() {
     // The fake runtime's handles are the only ones left.
     assert_eq!(Rc::strong_count(&fake.clock), 1);
 }
+
+#[test]
+fn an_event_over_the_limit_is_reported_and_the_stream_goes_on() {
+    let server = server(vec![Answer::Stream(vec![Ok(
+        b"data: 0123456789abcdef\n\ndata: ok\n\n",
+    )])]);
+    let config = ssewire::Config::new()
+        .max_event_bytes(8)
+        .on_limit(ssewire::OnLimit::SkipEvent);
+    let parser = ssewire::Parser::with_config(Vec::new(), config);
+    let state = ssewire::reconnect::State::with_parser(Options::new(), parser);
+    let items = run(
+        Client::with_state(state, Fake::default(), send(&server)),
+        10,
+    );
+    assert_eq!(items[0], "Opened");
+    assert!(
+        items[1].starts_with("Invalid(LimitExceeded { limit: 8"),
+        "{}",
+        items[1]
+    );
+    assert_eq!(items[2], event("ok", ""));
+}
+
+#[test]
+fn marking_the_stream_complete_closes_the_open_connection() {
+    let dropped = Arc::new(AtomicUsize::new(0));
+    let send = {
+        let dropped = Arc::clone(&dropped);
+        move |_: RequestHeaders<'_>| {
+            let body = Silent(Some(b"data: x\n\n"), Arc::clone(&dropped));
+            ready(Ok::<_, ()>(
+                Response::new(200, body).content_type("text/event-stream"),
+            ))
+        }
+    };
+    let mut client = Client::new(Options::new(), Fake::default(), send);
+    let waker = Waker::from(Arc::new(NoWake));
+    let mut cx = Context::from_waker(&waker);
+    let mut next = |client: &mut Client<_, _, _, _, _>| match Pin::new(client).poll_next(&mut cx) {
+        Poll::Ready(item) => item.map(|item| format!("{item:?}")),
+        Poll::Pending => Some("Pending".to_string()),
+    };
+    assert_eq!(next(&mut client).as_deref(), Some("Opened"));
+    assert_eq!(next(&mut client), Some(event("x", "")));
+    assert_eq!(next(&mut client).as_deref(), Some("Pending"));
+    assert_eq!(dropped.load(Ordering::SeqCst), 0);
+    client.mark_complete();
+    assert_eq!(next(&mut client).as_deref(), Some("Stopped(Complete)"));
+    assert_eq!(dropped.load(Ordering::SeqCst), 1, "the body is dropped");
+    assert_eq!(next(&mut client), None);
+    assert_eq!(next(&mut client), None);
+}

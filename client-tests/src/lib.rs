@@ -3,6 +3,7 @@
 //! next [`Answer`] of its script and records what each request carried, a
 //! tokio [`Runtime`] for `ssewire::reconnect::Client`, and reqwest glue.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -101,9 +102,16 @@ pub struct Server {
     /// `http://127.0.0.1:port/`.
     pub url: String,
     requests: Arc<Mutex<Vec<Request>>>,
+    open: Arc<AtomicUsize>,
 }
 
 impl Server {
+    /// Event streams being written now (a stream closed by the client
+    /// counts down once the server notices).
+    pub fn open_streams(&self) -> usize {
+        self.open.load(Ordering::SeqCst)
+    }
+
     /// Every request so far.
     pub fn requests(&self) -> Vec<Request> {
         self.requests.lock().expect("not poisoned").clone()
@@ -133,12 +141,17 @@ pub async fn serve_with_page(script: Vec<Answer>, page: Option<Page>) -> Server 
         .expect("bind 127.0.0.1");
     let url = format!("http://{}/", listener.local_addr().expect("address"));
     let requests = Arc::new(Mutex::new(Vec::new()));
+    let open = Arc::new(AtomicUsize::new(0));
     let script = Arc::new(script);
     let started = Instant::now();
     let handler = {
-        let requests = Arc::clone(&requests);
+        let (requests, open) = (Arc::clone(&requests), Arc::clone(&open));
         move |method: Method, headers: HeaderMap, body: Bytes| {
-            let (requests, script) = (Arc::clone(&requests), Arc::clone(&script));
+            let (requests, script, open) = (
+                Arc::clone(&requests),
+                Arc::clone(&script),
+                Arc::clone(&open),
+            );
             async move {
                 let n = {
                     let mut requests = requests.lock().expect("not poisoned");
@@ -152,7 +165,10 @@ pub async fn serve_with_page(script: Vec<Answer>, page: Option<Page>) -> Server 
                     });
                     requests.len() - 1
                 };
-                respond(script.get(n).cloned().unwrap_or_else(|| status(204, None)))
+                respond(
+                    script.get(n).cloned().unwrap_or_else(|| status(204, None)),
+                    open,
+                )
             }
         }
     };
@@ -176,12 +192,34 @@ pub async fn serve_with_page(script: Vec<Answer>, page: Option<Page>) -> Server 
     }
     let app = app.fallback(handler);
     tokio::spawn(async move { axum::serve(listener, app).await });
-    Server { url, requests }
+    Server {
+        url,
+        requests,
+        open,
+    }
 }
 
-fn respond(answer: Answer) -> HttpResponse<Body> {
+/// Counts a stream as open until its body is dropped (written out, or
+/// abandoned when the client goes away).
+struct Open(Arc<AtomicUsize>);
+
+impl Open {
+    fn new(count: Arc<AtomicUsize>) -> Self {
+        count.fetch_add(1, Ordering::SeqCst);
+        Self(count)
+    }
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn respond(answer: Answer, open: Arc<AtomicUsize>) -> HttpResponse<Body> {
     match answer {
         Answer::Stream(parts) => {
+            let open = Open::new(open);
             let body = futures_util::stream::iter(parts).then(|part| async move {
                 match part {
                     Part::Bytes(bytes) => Ok(Some(Bytes::from(bytes))),
@@ -197,7 +235,12 @@ fn respond(answer: Answer) -> HttpResponse<Body> {
                     }
                 }
             });
-            let body = body.try_filter_map(|chunk| async move { Ok(chunk) });
+            let body = body
+                .try_filter_map(|chunk| async move { Ok(chunk) })
+                .map(move |chunk| {
+                    let _still_open = &open;
+                    chunk
+                });
             HttpResponse::builder()
                 .header(header::CONTENT_TYPE, "text/event-stream")
                 .header(header::CACHE_CONTROL, "no-cache")

@@ -321,3 +321,43 @@ async fn a_post_is_sent_again_with_its_body_and_stops_at_done() {
     }
     assert_eq!(requests[1].last_event_id.as_deref(), Some("1"));
 }
+
+#[tokio::test]
+async fn dropping_the_client_closes_the_connection() {
+    let server = serve(vec![Answer::Stream(vec![
+        event("a", Some("1")),
+        Part::Pause(Duration::from_secs(20)),
+        event("b", Some("2")),
+    ])])
+    .await;
+    let http = reqwest::Client::new();
+    let url = server.url.clone();
+    let mut client = Client::new(Options::new(), Tokio::default(), move |headers| {
+        ssewire_client_tests::send(http.get(&url), headers)
+    });
+    let first_event = async {
+        while let Some(item) = client.next().await {
+            if let Item::Event(e) = item {
+                return e;
+            }
+        }
+        panic!("ended before an event");
+    };
+    let e = tokio::time::timeout(BOUND, first_event)
+        .await
+        .expect("bounded in time");
+    assert_eq!(e.data(), "a");
+    assert_eq!(server.open_streams(), 1);
+    drop(client);
+    // The server sees the connection go when it next writes or polls: within
+    // the pause, long before its end.
+    let closed = async {
+        while server.open_streams() != 0 {
+            tokio::time::sleep(ms(20)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(5), closed)
+        .await
+        .expect("the server saw the connection close");
+    assert_eq!(server.requests().len(), 1);
+}

@@ -371,7 +371,7 @@ where
                     Poll::Ready(Some(Ok(chunk))) => {
                         this.phase = Phase::Streaming(body);
                         let now = this.runtime.now();
-                        let mut into = Into {
+                        let mut into = ToItems {
                             queue: &mut this.queue,
                             complete_when: this.complete_when.as_mut(),
                             complete: false,
@@ -414,13 +414,13 @@ where
 
 /// Queues what the parser hands out, as items; stops queuing events after
 /// the one that completes the stream.
-struct Into<'a, B, E> {
+struct ToItems<'a, B, E> {
     queue: &'a mut VecDeque<Item<B, E>>,
     complete_when: Option<&'a mut Predicate>,
     complete: bool,
 }
 
-impl<B, E> Handler for Into<'_, B, E> {
+impl<B, E> Handler for ToItems<'_, B, E> {
     fn event(&mut self, event: Event<'_>) {
         if self.complete {
             return;

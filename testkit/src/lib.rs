@@ -6,17 +6,23 @@
 //! - [`checks`] (feature `alloc`): the fuzz targets' checks, plain functions
 //!   that panic when an invariant breaks, replayed on stable by
 //!   `tests/fuzz_replay.rs`;
+//! - [`browser`] (feature `std`): headless Chromium, started and stopped;
 //! - [`encode`] (feature `std`): the encoder's fuzz check;
+//! - [`reconnect`] (feature `alloc`): the reconnection state's fuzz check;
 //! - [`corpus`]: the fuzz seed corpus, made in memory;
 //! - [`bench`]: the driver the benchmarks time.
 //!
 //! Not published: `cargo package` leaves it and the tests out.
 
 pub mod bench;
+#[cfg(feature = "std")]
+pub mod browser;
 #[cfg(feature = "alloc")]
 pub mod checks;
 pub mod corpus;
 pub mod drive;
 #[cfg(feature = "std")]
 pub mod encode;
+#[cfg(feature = "alloc")]
+pub mod reconnect;
 pub mod reference;

@@ -128,8 +128,10 @@
 //! - `std` (default): turns on `alloc` and `memchr`'s runtime CPU detection;
 //!   `IoSink`, `ServerEvent::write_to` and `std::io::Write` for [`DataWriter`].
 //! - `alloc`: [`Parser`] over a growable `Vec<u8>`, lossy `Cow<str>`
-//!   accessors on [`Event`], [`OwnedEvent`], and `ServerEvent::append_to` a
-//!   `Vec<u8>`.
+//!   accessors on [`Event`], [`OwnedEvent`], `ServerEvent::append_to` a
+//!   `Vec<u8>`, and [`reconnect`]'s sans-IO `State`.
+//! - `client`: `alloc` and `futures-core`: [`reconnect`]'s async `Client`,
+//!   which reconnects over any HTTP client and runtime.
 //!
 //! With no features the crate is `#![no_std]`, needs no allocator and depends
 //! on `memchr` alone. Features add capability; they never change a result.
@@ -195,10 +197,13 @@ mod encode;
 mod error;
 mod event;
 mod handler;
+mod held_back;
 mod offsets;
 #[cfg(feature = "alloc")]
 mod owned;
 mod parser;
+#[cfg(feature = "alloc")]
+pub mod reconnect;
 mod tokenizer;
 
 #[cfg(all(feature = "stream", feature = "bytes"))]

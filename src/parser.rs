@@ -24,6 +24,7 @@
 //! call (`Clear`), so that they can be returned by reference.
 
 use crate::buffers::{EventBuffers, Storage};
+use crate::held_back::HeldBack;
 use crate::offsets::{add, tail};
 use crate::tokenizer::{DataPiece, Field, Token, Tokenizer};
 use crate::{Config, Error, Event, Handler, OnLimit, StreamEnd};
@@ -131,6 +132,9 @@ pub struct Parser<S: Storage> {
     /// How the stream was going to end when [`Parser::dispatch_pending`]
     /// completed it.
     completed: Option<StreamEnd>,
+    /// Bytes of a tiny chunk not parsed yet (`feed_all` only): parsed before
+    /// anything else looks at the stream.
+    held_back: HeldBack,
 }
 
 /// The settings and where the stream stands; not the stored bytes.
@@ -180,6 +184,7 @@ impl<S: Storage> Parser<S> {
             clear: Clear::Nothing,
             reconnection_time: None,
             completed: None,
+            held_back: HeldBack::default(),
         }
     }
 
@@ -192,6 +197,7 @@ impl<S: Storage> Parser<S> {
     /// [`feed_all`](Self::feed_all) runs this loop for you.
     #[must_use = "the count says how much of the input was consumed"]
     pub fn feed<'r>(&'r mut self, input: &'r [u8]) -> (Result<Step<'r>, Error>, usize) {
+        self.release_held_back(&mut NothingExpected);
         let (found, used) = self.advance(input);
         (found.map(|found| self.step(found)), used)
     }
@@ -223,10 +229,40 @@ impl<S: Storage> Parser<S> {
     /// assert_eq!(tokens.0, "Hello, world");
     /// assert_eq!(parser.finish(), ssewire::StreamEnd::Clean);
     /// ```
-    pub fn feed_all<H: Handler + ?Sized>(&mut self, mut input: &[u8], handler: &mut H) {
-        if self.data_goes_on(input) {
+    #[inline]
+    pub fn feed_all<H: Handler + ?Sized>(&mut self, input: &[u8], handler: &mut H) {
+        // Kept small so that this test inlines into the caller's loop: a
+        // stream read a byte at a time mostly takes it.
+        if self.held_back.hold_more(input) {
             return;
         }
+        self.feed_all_parsing(input, handler);
+    }
+
+    /// [`feed_all`](Self::feed_all) past its first fast path.
+    #[inline]
+    fn feed_all_parsing<H: Handler + ?Sized>(&mut self, input: &[u8], handler: &mut H) {
+        if self.held_back.len() == 0 && self.data_goes_on(input) {
+            return;
+        }
+        if self.hold_back(input) {
+            return;
+        }
+        if self.held_back.len() != 0 {
+            // A short chunk after bytes held (the line end that completes
+            // them, most often): parsed with them, in one go.
+            if let Some((bytes, len)) = self.held_back.take_with(input) {
+                self.parse_all(bytes.get(..len).unwrap_or_default(), handler);
+                return;
+            }
+            self.release_held_back(handler);
+        }
+        self.parse_all(input, handler);
+    }
+
+    /// The `feed_all` loop, without its fast paths.
+    #[inline(always)]
+    fn parse_all<H: Handler + ?Sized>(&mut self, mut input: &[u8], handler: &mut H) {
         loop {
             let (found, used) = self.advance(input);
             input = tail(input, used);
@@ -248,6 +284,48 @@ impl<S: Storage> Parser<S> {
         }
     }
 
+    /// Fast path for a tiny chunk without a line end (see `held_back`): held
+    /// instead of parsed, when parsing it could not report anything, not
+    /// even an error: the event and the ID have room for every byte held
+    /// (and the LF a new `data` line adds).
+    #[inline(always)]
+    fn hold_back(&mut self, input: &[u8]) -> bool {
+        if !HeldBack::may_hold(input)
+            || self.held_back.len() != 0
+            || !self.config.fast_paths
+            || self.mode != Mode::Normal
+            || self.completed.is_some()
+        {
+            return false;
+        }
+        // Every byte held may become a byte of the event or of the ID, and
+        // a new `data` line adds an LF.
+        let room = self
+            .limit
+            .saturating_sub(self.held(None))
+            .min(
+                self.config
+                    .max_id_bytes
+                    .saturating_sub(self.buffers.scratch().len()),
+            )
+            .saturating_sub(1);
+        if !self.held_back.hold_first(input, room) {
+            return false;
+        }
+        self.run_clear();
+        true
+    }
+
+    /// Parses the bytes held back, handing out anything they produce
+    /// (`hold_back` only holds bytes that produce nothing).
+    fn release_held_back<H: Handler + ?Sized>(&mut self, handler: &mut H) {
+        if self.held_back.len() == 0 {
+            return;
+        }
+        let (bytes, len) = self.held_back.take();
+        self.parse_all(bytes.get(..len).unwrap_or_default(), handler);
+    }
+
     /// Ends the stream: says whether it ended cleanly or in the middle of an
     /// event, which the spec discards, and gets ready for a new stream (as
     /// [`reset`](Self::reset)). One call.
@@ -256,6 +334,7 @@ impl<S: Storage> Parser<S> {
     /// [`dispatch_pending`](Self::dispatch_pending) first.
     #[must_use = "says whether the stream ended mid-event"]
     pub fn finish(&mut self) -> StreamEnd {
+        self.release_held_back(&mut NothingExpected);
         let end = match self.completed {
             Some(StreamEnd::Truncated { .. }) => StreamEnd::Truncated { discarded: 0 },
             _ => self.tokenizer.end_status(),
@@ -284,6 +363,7 @@ impl<S: Storage> Parser<S> {
     /// assert_eq!(parser.finish(), ssewire::StreamEnd::Truncated { discarded: 0 });
     /// ```
     pub fn dispatch_pending(&mut self) -> Option<Result<Event<'_>, Error>> {
+        self.release_held_back(&mut NothingExpected);
         self.run_clear();
         let end = self.tokenizer.end_status();
         if self.mode != Mode::Normal || self.completed.is_some() || end == StreamEnd::Clean {
@@ -325,6 +405,7 @@ impl<S: Storage> Parser<S> {
         self.mode = Mode::Normal;
         self.clear = Clear::Nothing;
         self.completed = None;
+        self.held_back.clear();
     }
 
     /// Starts a new stream (as [`reset`](Self::reset)) whose last event ID is
@@ -371,10 +452,12 @@ impl<S: Storage> Parser<S> {
         self.reconnection_time
     }
 
-    /// Bytes retained now for the event in progress and the last event ID.
-    /// Never above [`limit`](Self::limit).
+    /// Bytes retained now for the event in progress and the last event ID,
+    /// and the few bytes of a line that [`feed_all`](Self::feed_all) may hold
+    /// back from tiny chunks to parse them together. Never above
+    /// [`limit`](Self::limit).
     pub fn retained_bytes(&self) -> usize {
-        self.buffers.retained()
+        self.buffers.retained().saturating_add(self.held_back.len())
     }
 
     /// The limit in force: [`Config::max_event_bytes`], capped by the size of
@@ -888,6 +971,25 @@ impl<S: Storage> Parser<S> {
 }
 
 // The same in every build: once is enough (it takes a while).
+/// For releasing held-back bytes where there is no handler: they never
+/// produce anything (see `Parser::hold_back`).
+struct NothingExpected;
+
+impl Handler for NothingExpected {
+    fn event(&mut self, _: Event<'_>) {
+        debug_assert!(false, "held-back bytes dispatched an event");
+    }
+    fn retry(&mut self, ms: u64) {
+        debug_assert!(false, "held-back bytes gave retry {ms}");
+    }
+    fn comment(&mut self, _: &[u8], _: bool) {
+        debug_assert!(false, "held-back bytes gave a comment");
+    }
+    fn error(&mut self, error: Error) {
+        debug_assert!(false, "held-back bytes gave {error:?}");
+    }
+}
+
 #[cfg(all(test, feature = "std", not(ssewire_slow)))]
 mod tests {
     extern crate std;
@@ -1026,9 +1128,11 @@ mod tests {
                             feed(&mut fast, chunk, &mut fast_out);
                             feed(&mut slow, chunk, &mut slow_out);
                             all.feed_all(chunk, &mut Lines(&mut all_out));
-                            // A clear deferred to the next call is no difference.
+                            // A clear deferred to the next call, or bytes
+                            // held back to be parsed then, are no difference.
                             fast.run_clear();
                             slow.run_clear();
+                            all.release_held_back(&mut super::NothingExpected);
                             all.run_clear();
                             let what = format!("{} cut at {cut}", path.display());
                             assert_eq!(fast.state(), slow.state(), "{what}");
@@ -1049,5 +1153,73 @@ mod tests {
             }
         }
         assert!(compared > 10_000, "{compared} comparisons");
+    }
+
+    /// Bytes held back from tiny chunks change nothing: for every spec
+    /// fixture fed 1, 2, 3, 5 and 15 bytes at a time to `feed_all`, what
+    /// comes out, how the stream ends and the state after it are what the
+    /// slow path gives for the whole input. With a limit just above the
+    /// largest event and a small ID limit too, so the hold-back meets both.
+    #[test]
+    fn bytes_held_back_from_tiny_chunks_change_nothing() {
+        let mut paths = Vec::new();
+        fixtures(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("spec-fixtures"),
+            &mut paths,
+        );
+        for path in &paths {
+            let input = fs::read(path).unwrap();
+            if input.len() > 64 << 10 {
+                continue;
+            }
+            for limit in [24, 64, 1 << 20] {
+                for comments in [false, true] {
+                    let config = Config::new()
+                        .comments(comments)
+                        .max_event_bytes(limit)
+                        .max_id_bytes(8)
+                        .on_limit(crate::OnLimit::SkipEvent);
+                    let mut slow = Parser::with_config(Vec::new(), config.fast_paths(false));
+                    let mut slow_out = Vec::new();
+                    feed(&mut slow, &input, &mut slow_out);
+                    for size in [1, 2, 3, 5, 15] {
+                        let mut tiny = Parser::with_config(Vec::new(), config);
+                        let mut tiny_out = Vec::new();
+                        for chunk in input.chunks(size) {
+                            tiny.feed_all(chunk, &mut Lines(&mut tiny_out));
+                        }
+                        let what = format!("{} by {size}, limit {limit}", path.display());
+                        // `needed` depends on the cuts (a lower bound).
+                        let kinds = |out: &[String]| -> Vec<String> {
+                            out.iter()
+                                .map(|line| match line.split_once(", needed") {
+                                    Some((kind, _)) => kind.into(),
+                                    None => line.clone(),
+                                })
+                                .collect()
+                        };
+                        assert_eq!(kinds(&tiny_out), kinds(&slow_out), "{what}");
+                        let mut slow = Parser::with_config(Vec::new(), config.fast_paths(false));
+                        feed(&mut slow, &input, &mut Vec::new());
+                        assert_eq!(tiny.finish(), slow.finish(), "{what}");
+                        assert_eq!(tiny.state(), slow.state(), "{what}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// The byte held back that would not fit with the LF a second `data`
+    /// line adds is parsed at once, so its error is reported in its chunk,
+    /// not lost at the end of the stream.
+    #[test]
+    fn a_held_byte_always_fits_with_its_line_feed() {
+        let mut parser = Parser::with_config(Vec::new(), Config::new().max_event_bytes(3));
+        let mut out = Vec::new();
+        for chunk in [&b"data: ab\ndata:"[..], b"x"] {
+            parser.feed_all(chunk, &mut Lines(&mut out));
+        }
+        assert_eq!(out, ["LimitExceeded { limit: 3, needed: 4 }"]);
+        assert!(parser.finish() != crate::StreamEnd::Clean);
     }
 }

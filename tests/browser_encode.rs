@@ -3,8 +3,8 @@
 //! `EventSource` reads a stream of tricky events written by ssewire, then
 //! posts each event's type, data and `lastEventId` back; they must equal what
 //! was given to the encoder. Headless Chromium (`/usr/bin/chromium`, or
-//! `SSEWIRE_CHROMIUM`) is started by this test, stopped by its process id,
-//! and everything is bounded in time.
+//! `SSEWIRE_CHROMIUM`) is started by this test, stopped by its process id
+//! (`ssewire_testkit::browser`), and everything is bounded in time.
 //!
 //! Without Chromium the test says it was skipped and passes, unless
 //! `SSEWIRE_REQUIRE_BROWSER=1` (CI), where it fails.
@@ -12,14 +12,13 @@
 
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use ssewire::{Comment, IoSink, ServerEvent, KEEP_ALIVE};
+use ssewire_testkit::browser;
 
 const DEADLINE: Duration = Duration::from_secs(60);
 
@@ -315,46 +314,9 @@ fn serve(
     }
 }
 
-/// The browser process, stopped by its id when dropped (also on a panic),
-/// and its profile directory removed.
-struct Browser {
-    child: Child,
-    profile: PathBuf,
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        // SIGTERM first so that Chromium takes its helper processes down with
-        // it; SIGKILL (Child::kill, same id) if it has not gone in 5 s.
-        let pid = self.child.id().to_string();
-        let _ = Command::new("kill").args(["-TERM", &pid]).status();
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(5) {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.profile);
-    }
-}
-
-fn chromium() -> Option<PathBuf> {
-    let path = std::env::var_os("SSEWIRE_CHROMIUM")
-        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
-    path.is_file().then_some(path)
-}
-
 #[test]
 fn chromium_reads_back_exactly_what_was_encoded() {
-    let Some(chromium) = chromium() else {
-        assert!(
-            std::env::var("SSEWIRE_REQUIRE_BROWSER").as_deref() != Ok("1"),
-            "SSEWIRE_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing"
-        );
-        eprintln!("browser_encode: SKIPPED: no /usr/bin/chromium (install Debian's `chromium`)");
+    let Some(chromium) = browser::chromium_or_skip("browser_encode") else {
         return;
     };
 
@@ -386,31 +348,7 @@ fn chromium_reads_back_exactly_what_was_encoded() {
         });
     }
 
-    // A fresh profile: process id and port make it unique on this machine.
-    let profile =
-        std::env::temp_dir().join(format!("ssewire-chromium-{}-{port}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&profile);
-    std::fs::create_dir_all(&profile).expect("profile directory");
-    let child = Command::new(&chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("http://127.0.0.1:{port}/"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chromium");
-    let _browser = Browser { child, profile };
+    let _browser = browser::Browser::launch(&chromium, &format!("http://127.0.0.1:{port}/"), port);
 
     let started = Instant::now();
     let body = report_rx

@@ -174,6 +174,43 @@ fn corpus_size() {
     }
 }
 
+/// Runs a check that is not one of `checks::TARGETS` on its seeds, on
+/// `extra` inputs and on `fuzz/regressions/<target>/`; on a failure, says
+/// which input it was.
+fn replay(target: &str, check: fn(&[u8]), seeds: Vec<Vec<u8>>, extra: Vec<(String, Vec<u8>)>) {
+    let mut inputs: Vec<(String, Vec<u8>)> = seeds
+        .into_iter()
+        .enumerate()
+        .map(|(i, seed)| (format!("seed {i}"), seed))
+        .collect();
+    inputs.extend(extra);
+    inputs.extend(regression_inputs(target));
+    for (what, input) in &inputs {
+        if let Err(panic) = std::panic::catch_unwind(|| check(input)) {
+            eprintln!("fuzz_replay: {target} failed on {what}: {input:?}");
+            std::panic::resume_unwind(panic);
+        }
+    }
+    eprintln!("fuzz_replay: {target}: {} inputs", inputs.len());
+}
+
+/// The files of `fuzz/regressions/<target>/`, named by path, in order.
+fn regression_inputs(target: &str) -> Vec<(String, Vec<u8>)> {
+    let Ok(entries) = std::fs::read_dir(root().join("fuzz/regressions").join(target)) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .filter(|p| p.is_file())
+        .map(|path| {
+            let input = std::fs::read(&path).expect("readable");
+            (path.display().to_string(), input)
+        })
+        .collect()
+}
+
 /// The encoder's check (`ssewire_testkit::encode`): its inline seeds and
 /// `fuzz/regressions/encode/`.
 #[cfg(feature = "std")]
@@ -181,24 +218,46 @@ fn corpus_size() {
 fn encode_seeds_and_regressions() {
     use ssewire_testkit::encode;
 
-    let mut inputs: Vec<(String, Vec<u8>)> = encode::seeds()
-        .into_iter()
-        .enumerate()
-        .map(|(i, seed)| (format!("seed {i}"), seed))
-        .collect();
-    if let Ok(entries) = std::fs::read_dir(root().join("fuzz/regressions/encode")) {
-        let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-        paths.sort();
-        for path in paths.iter().filter(|p| p.is_file()) {
-            let input = std::fs::read(path).expect("readable");
-            inputs.push((path.display().to_string(), input));
+    replay("encode", encode::encode, encode::seeds(), Vec::new());
+}
+
+/// The reconnection check (`ssewire_testkit::reconnect`): its seeds, every
+/// short op sequence under a few option bytes, long pseudo-random ones, and
+/// `fuzz/regressions/reconnect/`.
+#[test]
+fn reconnect_seeds_sweep_and_regressions() {
+    use ssewire_testkit::reconnect;
+
+    let mut inputs = Vec::new();
+    for flags in [0u8, 1, 2, 4, 7, 8, 15, 2 | 16, 3 | 32, 6 | 48] {
+        // Every sequence of 4 ops, arguments fixed by position.
+        for n in 0..10u32.pow(4) {
+            let mut input = vec![flags];
+            let mut m = n;
+            for k in 0..4u8 {
+                input.extend([(m % 10) as u8, k.wrapping_mul(77)]);
+                m /= 10;
+            }
+            inputs.push((format!("flags {flags}, ops {n}"), input));
+        }
+        // Long sequences from a fixed xorshift.
+        let mut x = 0x2545_F491_4F6C_DD1Du64 ^ u64::from(flags);
+        for k in 0..50 {
+            let input: Vec<u8> = std::iter::once(flags)
+                .chain((0..200).map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    x as u8
+                }))
+                .collect();
+            inputs.push((format!("flags {flags}, random {k}"), input));
         }
     }
-    for (what, input) in &inputs {
-        if let Err(panic) = std::panic::catch_unwind(|| encode::encode(input)) {
-            eprintln!("fuzz_replay: encode failed on {what}: {input:?}");
-            std::panic::resume_unwind(panic);
-        }
-    }
-    eprintln!("fuzz_replay: encode: {} inputs", inputs.len());
+    replay(
+        "reconnect",
+        reconnect::reconnect,
+        reconnect::seeds(),
+        inputs,
+    );
 }

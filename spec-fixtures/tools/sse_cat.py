@@ -12,7 +12,7 @@ model in model.py and prints, in stream order:
     {"end": "clean"|"incomplete", "last_event_id": "..."}   last line, always
 
 This is the example of how to plug an implementation into the conformance runner
-(examples/conformance.rs): any program that reads the stream on stdin and prints these
+(`ssewire conform`): any program that reads the stream on stdin and prints these
 lines can be checked. This one reads the whole input first; a real parser would print
 as it goes.
 

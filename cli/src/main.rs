@@ -1,0 +1,171 @@
+//! `ssewire`: cat a Server-Sent Events stream, lint a server's output, hold
+//! any parser to the `spec-fixtures/` suite.
+
+mod cat;
+mod conform;
+mod exit;
+mod http;
+mod input;
+mod json;
+mod lint;
+mod size;
+mod style;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use exit::{Status, STATUSES};
+
+#[derive(Parser)]
+#[command(
+    name = "ssewire",
+    version,
+    about = "Cat, lint and conformance-test text/event-stream (Server-Sent Events) streams",
+    after_help = STATUSES
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Cat(CatArgs),
+    Lint(LintArgs),
+    Conform(ConformArgs),
+}
+
+/// Print a stream's events, parsed by the spec, as they arrive.
+///
+/// Writes JSON lines (the spec-fixtures protocol: {"type","data","id"} per
+/// event, {"retry": N} per retry, {"comment": ...} with --comments, and a last
+/// {"end": "clean"|"incomplete", "last_event_id": ...}) or, on a terminal, a
+/// readable coloured form. Each event is written as soon as it is complete:
+/// `curl -sN URL | ssewire cat` is live.
+#[derive(Args)]
+#[command(after_help = exit::CAT_STATUSES)]
+pub struct CatArgs {
+    /// A file, `-` for stdin (the default), or an http(s) URL.
+    pub input: Option<String>,
+    /// Also print comment lines.
+    #[arg(long)]
+    pub comments: bool,
+    /// Largest event accepted, in bytes (suffixes K, M, G: 64K, 16M).
+    #[arg(long, value_name = "SIZE", value_parser = size::parse, default_value = "16M")]
+    pub max_event_size: usize,
+    /// Treat an event that is not valid UTF-8 as an error (it is dropped).
+    #[arg(long)]
+    pub strict_utf8: bool,
+    /// Stop after the first event whose data is exactly TEXT (e.g. '[DONE]').
+    #[arg(long, value_name = "TEXT")]
+    pub until_data: Option<String>,
+    /// JSON lines even on a terminal.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub http: HttpArgs,
+}
+
+/// Options for URL input, used once the client is wired in.
+#[derive(Args, Debug, Default)]
+#[command(next_help_heading = "URL input")]
+pub struct HttpArgs {
+    /// HTTP method (default GET, or POST with -d).
+    #[arg(short = 'X', long = "request", value_name = "METHOD", value_parser = http::method)]
+    pub method: Option<String>,
+    /// A request header, `Name: value`; repeatable.
+    #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = http::header)]
+    pub headers: Vec<String>,
+    /// Request body; `@FILE` reads it from FILE.
+    #[arg(short = 'd', long = "data", value_name = "DATA")]
+    pub body: Option<String>,
+    /// Do not reconnect when the stream drops (by default: reconnect with
+    /// Last-Event-ID, waiting the server's `retry` time).
+    #[arg(long)]
+    pub no_reconnect: bool,
+}
+
+/// Check a server's output: what a server author should fix.
+///
+/// Each finding has a byte offset, a line and a column (1-based, in bytes), a
+/// rule and a severity, and is printed as `FILE:LINE:COL: SEVERITY[RULE]:
+/// MESSAGE` with the line and a caret, or with --json as one JSON object per
+/// line. The stream is read in chunks with bounded memory (stdin too).
+#[derive(Args)]
+#[command(after_help = lint::rules_help())]
+pub struct LintArgs {
+    /// A file, or `-` for stdin (the default).
+    pub input: Option<String>,
+    /// One JSON object per finding, for tools.
+    #[arg(long)]
+    pub json: bool,
+    /// Longest line without a warning (many clients read lines with a 64 KiB buffer).
+    #[arg(long, value_name = "SIZE", value_parser = size::parse, default_value = "64K")]
+    pub max_line_size: usize,
+    /// Largest event without an error (ssewire's default limit).
+    #[arg(long, value_name = "SIZE", value_parser = size::parse, default_value = "16M")]
+    pub max_event_size: usize,
+}
+
+/// Run spec-fixtures/ against any program that speaks the JSON-lines protocol.
+///
+/// For each case, starts PROGRAM ARGS (adding --comments with --comments when
+/// the case lists comments), writes the case's stream to its stdin, closes it,
+/// and compares the JSON lines it prints with the expected result. A case
+/// fails on any difference, on output that is not the protocol, on a non-zero
+/// exit, or after the timeout.
+#[derive(Args)]
+#[command(after_help = exit::CONFORM_STATUSES)]
+pub struct ConformArgs {
+    /// The suite (default: ./spec-fixtures, else the one in the repository
+    /// this command was built from).
+    #[arg(long, value_name = "DIR")]
+    pub fixtures: Option<PathBuf>,
+    /// Also check comments, passing --comments to PROGRAM for the cases that list them.
+    #[arg(long)]
+    pub comments: bool,
+    /// Run only the cases whose `folder/name` contains PATTERN; repeatable.
+    #[arg(long, alias = "filter", value_name = "PATTERN")]
+    pub only: Vec<String>,
+    /// Show every case, and what differs under each failure.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Seconds allowed per case.
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = conform::parse_timeout)]
+    pub timeout: std::time::Duration,
+    /// The program under test and its arguments.
+    #[arg(required = true, last = true, value_name = "PROGRAM")]
+    pub program: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // --help and --version are not errors.
+            let status = if error.use_stderr() {
+                Status::Usage
+            } else {
+                Status::Ok
+            };
+            let _ = error.print();
+            return status.into();
+        }
+    };
+    let result = match cli.command {
+        Command::Cat(args) => cat::run(&args),
+        Command::Lint(args) => lint::run(&args),
+        Command::Conform(args) => conform::run(&args),
+    };
+    match result {
+        Ok(status) => status.into(),
+        Err(fatal) => {
+            if !fatal.message.is_empty() {
+                eprintln!("ssewire: {fatal}");
+            }
+            fatal.status.into()
+        }
+    }
+}

@@ -1,0 +1,340 @@
+//! The sans-IO reconnection machine: the caller does the I/O and tells it
+//! what happened, with the time; it answers what to do next.
+//!
+//! One connection goes: [`State::request_headers`] → send →
+//! [`State::on_response`] → [`State::feed`] chunks (watching
+//! [`State::idle_deadline`]) → [`State::on_end`] or [`State::on_error`] or
+//! [`State::on_timeout`] → wait the [`Next::Reconnect`] delay → again.
+
+use alloc::vec::Vec;
+use core::time::Duration;
+
+use super::response::{judge, Judgement};
+use super::{backoff, Options, RequestHeaders};
+use crate::{Error, Event, Handler, Parser, StreamEnd};
+
+/// What to do after a connection ended or a response was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Next {
+    /// Send the next request after waiting this long.
+    Reconnect {
+        /// How long to wait before sending.
+        after: Duration,
+        /// Why the last connection ended.
+        reason: Reason,
+    },
+    /// Do not reconnect.
+    Stop(Stop),
+}
+
+/// Why a connection ended and a reconnection follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Reason {
+    /// The body ended between events: the spec reconnects. Never an error.
+    Ended,
+    /// The body ended in the middle of an event, which was discarded.
+    Truncated {
+        /// Bytes of the unfinished event that were dropped.
+        discarded: u64,
+    },
+    /// The request or the body failed (the caller has the error).
+    Network,
+    /// No bytes for the idle timeout.
+    Idle,
+    /// A status the policy retries ([`Options::retry_status`]).
+    Status(u16),
+}
+
+/// Why the stream is over for good.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Stop {
+    /// The caller marked the stream complete ([`State::mark_complete`]).
+    Complete,
+    /// `204 No Content`: the server asks the client to stop (spec).
+    NoContent,
+    /// A status other than 200 or 204 that the policy does not retry (spec:
+    /// fail the connection).
+    Status(u16),
+    /// A 200 response without the `text/event-stream` content type (spec:
+    /// fail the connection; see [`Options::check_content_type`]).
+    ContentType,
+    /// [`Options::max_retries`] reconnections in a row made no progress.
+    GaveUp {
+        /// How many attempts in a row failed.
+        attempts: u32,
+    },
+}
+
+/// The reconnection state of one logical stream across its connections
+/// (feature `alloc`, `no_std`, no clock: times are `Duration`s since any
+/// epoch the caller keeps, random values come from the caller).
+///
+/// It owns the [`Parser`], so the last event ID and the reconnection time are
+/// the ones the stream set, kept from one connection to the next.
+///
+/// Progress, which resets the backoff: at least one event dispatched on the
+/// connection. Bytes alone (comments, keep-alives, a `retry`) are not
+/// progress, so a server that accepts every connection and drops it after a
+/// keep-alive meets a growing backoff rather than a fixed-rate loop.
+///
+/// ```
+/// use core::time::Duration;
+/// use ssewire::reconnect::{Next, Options, Reason, State, Stop};
+/// use ssewire::{Event, Handler};
+///
+/// struct Seen(Vec<String>);
+/// impl Handler for Seen {
+///     fn event(&mut self, event: Event<'_>) {
+///         self.0.push(event.data_lossy().into_owned());
+///     }
+///     fn error(&mut self, _: ssewire::Error) {}
+/// }
+///
+/// let ms = Duration::from_millis;
+/// let mut state = State::new(Options::new());
+/// let mut seen = Seen(Vec::new());
+///
+/// // First connection: the server sets an ID and a reconnection time, then
+/// // drops the connection in the middle of an event.
+/// assert_eq!(state.request_headers().last_event_id(), None);
+/// state.on_response(ms(0), 200, Some(b"text/event-stream"), None, 0)?;
+/// state.feed(ms(5), b"retry: 500\nid: 1\ndata: a\n\ndata: cut", &mut seen);
+/// let next = state.on_end(7);
+/// let reason = Reason::Truncated { discarded: 9 };
+/// assert_eq!(next, Next::Reconnect { after: ms(500), reason });
+///
+/// // The next request resumes after event 1; the server says 204: stop.
+/// assert_eq!(state.request_headers().last_event_id(), Some(&b"1"[..]));
+/// let stop = state.on_response(ms(600), 204, None, None, 0);
+/// assert_eq!(stop, Err(Next::Stop(Stop::NoContent)));
+/// assert_eq!(seen.0, ["a"]);
+/// # Ok::<(), Next>(())
+/// ```
+#[derive(Debug)]
+pub struct State {
+    options: Options,
+    parser: Parser<Vec<u8>>,
+    /// Attempts in a row that made no progress.
+    failures: u32,
+    /// An event was dispatched on the current connection.
+    progress: bool,
+    complete: bool,
+    /// When the open connection last sent bytes; `None` when none is open.
+    last_bytes: Option<Duration>,
+}
+
+impl State {
+    /// A stream with these options and a parser with the default settings.
+    pub fn new(options: Options) -> Self {
+        Self::with_parser(options, Parser::new(Vec::new()))
+    }
+
+    /// A stream read with this parser (its limits, its last event ID).
+    pub fn with_parser(options: Options, parser: Parser<Vec<u8>>) -> Self {
+        Self {
+            options,
+            parser,
+            failures: 0,
+            progress: false,
+            complete: false,
+            last_bytes: None,
+        }
+    }
+
+    /// Seeds the last event ID, to resume a stream read earlier. Between
+    /// connections only: a half-read event is dropped.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::IdTooLong`]: the ID is over the parser's limit and is
+    /// unchanged.
+    pub fn set_last_event_id(&mut self, id: &[u8]) -> Result<(), Error> {
+        self.parser.reset_with_last_event_id(id)
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// The parser, for its last event ID and settings.
+    pub fn parser(&self) -> &Parser<Vec<u8>> {
+        &self.parser
+    }
+
+    /// The last event ID, sent with the next request when non-empty.
+    pub fn last_event_id(&self) -> &[u8] {
+        self.parser.last_event_id()
+    }
+
+    /// The wait after a connection that made progress: the stream's
+    /// reconnection time (or [`Options::reconnection_time`]) within
+    /// [`Options::min_delay`] and [`Options::max_delay`].
+    pub fn reconnection_time(&self) -> Duration {
+        let time = self
+            .parser
+            .reconnection_time()
+            .map_or(self.options.reconnection_time, Duration::from_millis);
+        time.min(self.options.max_delay).max(self.options.min_delay)
+    }
+
+    /// Attempts in a row that made no progress (0 after one that did).
+    pub fn failures(&self) -> u32 {
+        self.failures
+    }
+
+    /// The headers for the next request.
+    pub fn request_headers(&self) -> RequestHeaders<'_> {
+        RequestHeaders::new(self.parser.last_event_id())
+    }
+
+    /// Judges a response's status and headers, before its body. `Ok`: the
+    /// stream is open, [`feed`](Self::feed) the body. `Err`: do not read it as
+    /// a stream (the caller may read it as an error message); reconnect or stop
+    /// as told. `random` is any random value, for the backoff's jitter.
+    ///
+    /// # Errors
+    ///
+    /// [`Next::Stop`] for 204, a wrong content type or a fatal status;
+    /// [`Next::Reconnect`] for a status the policy retries, waiting at least
+    /// the `Retry-After` delta-seconds (within the cap).
+    pub fn on_response(
+        &mut self,
+        now: Duration,
+        status: u16,
+        content_type: Option<&[u8]>,
+        retry_after: Option<&[u8]>,
+        random: u64,
+    ) -> Result<(), Next> {
+        match judge(&self.options, status, content_type, retry_after) {
+            Judgement::Open => {
+                self.parser.reset();
+                self.progress = false;
+                self.last_bytes = Some(now);
+                Ok(())
+            }
+            Judgement::Retry { status, after } => {
+                Err(self.reconnect(Reason::Status(status), after, random))
+            }
+            Judgement::Stop(stop) => {
+                self.last_bytes = None;
+                Err(Next::Stop(stop))
+            }
+        }
+    }
+
+    /// Parses a chunk of the open stream into `handler`, noting the bytes for
+    /// the idle deadline and the events as progress.
+    pub fn feed<H: Handler + ?Sized>(&mut self, now: Duration, chunk: &[u8], handler: &mut H) {
+        if self.last_bytes.is_some() {
+            self.last_bytes = Some(now);
+        }
+        let mut watch = Watch {
+            handler,
+            events: false,
+        };
+        self.parser.feed_all(chunk, &mut watch);
+        self.progress |= watch.events;
+    }
+
+    /// Marks the stream complete: its end, an error or a timeout stops
+    /// instead of reconnecting (an LLM answer after its last event).
+    pub fn mark_complete(&mut self) {
+        self.complete = true;
+    }
+
+    /// Whether [`mark_complete`](Self::mark_complete) was called.
+    pub fn is_complete(&self) -> bool {
+        self.complete
+    }
+
+    /// The body ended normally: reconnect (reporting a truncated last event),
+    /// unless the stream is complete or the retries are used up.
+    pub fn on_end(&mut self, random: u64) -> Next {
+        let reason = match self.parser.finish() {
+            StreamEnd::Clean => Reason::Ended,
+            StreamEnd::Truncated { discarded } => Reason::Truncated { discarded },
+        };
+        self.reconnect(reason, None, random)
+    }
+
+    /// Sending the request or reading the body failed.
+    pub fn on_error(&mut self, random: u64) -> Next {
+        self.reconnect(Reason::Network, None, random)
+    }
+
+    /// When the open stream times out for want of bytes (`None`: no stream is
+    /// open, or no [`Options::idle_timeout`]). Bytes received move it.
+    pub fn idle_deadline(&self) -> Option<Duration> {
+        let timeout = self.options.idle_timeout?;
+        Some(self.last_bytes?.saturating_add(timeout))
+    }
+
+    /// Call when the idle deadline may have passed: `Some` (reconnect or
+    /// stop) if it has, `None` if bytes came meanwhile.
+    pub fn on_timeout(&mut self, now: Duration, random: u64) -> Option<Next> {
+        if now < self.idle_deadline()? {
+            return None;
+        }
+        Some(self.reconnect(Reason::Idle, None, random))
+    }
+
+    fn reconnect(&mut self, reason: Reason, retry_after: Option<Duration>, random: u64) -> Next {
+        self.last_bytes = None;
+        if self.complete {
+            return Next::Stop(Stop::Complete);
+        }
+        self.failures = if self.progress {
+            0
+        } else {
+            self.failures.saturating_add(1)
+        };
+        self.progress = false;
+        if self
+            .options
+            .max_retries
+            .is_some_and(|max| self.failures > max)
+        {
+            return Next::Stop(Stop::GaveUp {
+                attempts: self.failures,
+            });
+        }
+        let mut after = backoff::delay(
+            self.reconnection_time(),
+            self.options.max_delay,
+            self.failures,
+            random,
+        );
+        if let Some(asked) = retry_after {
+            after = after.max(asked.min(self.options.max_delay));
+        }
+        Next::Reconnect { after, reason }
+    }
+}
+
+/// Passes everything on, noting whether an event was dispatched.
+struct Watch<'h, H: ?Sized> {
+    handler: &'h mut H,
+    events: bool,
+}
+
+impl<H: Handler + ?Sized> Handler for Watch<'_, H> {
+    fn event(&mut self, event: Event<'_>) {
+        self.events = true;
+        self.handler.event(event);
+    }
+
+    fn retry(&mut self, ms: u64) {
+        self.handler.retry(ms);
+    }
+
+    fn comment(&mut self, text: &[u8], truncated: bool) {
+        self.handler.comment(text, truncated);
+    }
+
+    fn error(&mut self, error: Error) {
+        self.handler.error(error);
+    }
+}

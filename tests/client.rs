@@ -1,0 +1,401 @@
+//! The async driver (`ssewire::reconnect::Client`, feature `client`) over a
+//! scripted in-memory transport and a fake runtime: sleeps complete at once
+//! and advance a fake clock, random values are fixed. Polled by a minimal
+//! executor, no runtime.
+#![cfg(feature = "client")]
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::future::{ready, Future, Ready};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::Duration;
+
+use futures_core::Stream;
+use ssewire::reconnect::{Client, Item, Options, RequestHeaders, Response, Runtime};
+use ssewire::OwnedEvent;
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// Sleeps complete when first polled, moving the clock; every sleep is
+/// recorded.
+#[derive(Clone, Default)]
+struct Fake {
+    clock: Rc<RefCell<Duration>>,
+    sleeps: Rc<RefCell<Vec<Duration>>>,
+}
+
+impl Runtime for Fake {
+    type Sleep = Sleep;
+    fn sleep(&mut self, duration: Duration) -> Sleep {
+        self.sleeps.borrow_mut().push(duration);
+        Sleep(Rc::clone(&self.clock), duration)
+    }
+    fn now(&mut self) -> Duration {
+        *self.clock.borrow()
+    }
+    fn random(&mut self) -> u64 {
+        0
+    }
+}
+
+struct Sleep(Rc<RefCell<Duration>>, Duration);
+
+impl Future for Sleep {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+        *self.0.borrow_mut() += self.1;
+        Poll::Ready(())
+    }
+}
+
+/// A body: its chunks (an `Err` is a dropped connection), counted when dropped.
+struct Body {
+    chunks: VecDeque<Result<&'static [u8], &'static str>>,
+    dropped: Arc<AtomicUsize>,
+}
+
+impl Stream for Body {
+    type Item = Result<&'static [u8], &'static str>;
+    fn poll_next(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        Poll::Ready(self.chunks.pop_front())
+    }
+}
+
+impl Drop for Body {
+    fn drop(&mut self) {
+        self.dropped.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// One scripted answer per request.
+enum Answer {
+    Stream(Vec<Result<&'static [u8], &'static str>>),
+    Status(u16, &'static str),
+    Refused,
+}
+
+struct Server {
+    answers: VecDeque<Answer>,
+    /// The `Last-Event-ID` each request carried.
+    requests: Vec<Option<String>>,
+    dropped: Arc<AtomicUsize>,
+    bodies: usize,
+}
+
+type Sent = Ready<Result<Response<Body>, &'static str>>;
+
+fn send(server: &Rc<RefCell<Server>>) -> impl FnMut(RequestHeaders<'_>) -> Sent {
+    let server = Rc::clone(server);
+    move |headers| {
+        let mut server = server.borrow_mut();
+        let id = headers
+            .last_event_id()
+            .map(|id| String::from_utf8_lossy(id).into_owned());
+        server.requests.push(id);
+        let dropped = Arc::clone(&server.dropped);
+        let body = |chunks| Body { chunks, dropped };
+        let answer = server
+            .answers
+            .pop_front()
+            .unwrap_or(Answer::Status(204, ""));
+        let response = match answer {
+            Answer::Refused => return ready(Err("connection refused")),
+            Answer::Stream(chunks) => {
+                Response::new(200, body(chunks.into())).content_type("text/event-stream")
+            }
+            Answer::Status(status, retry_after) => {
+                Response::new(status, body(VecDeque::new())).retry_after(retry_after)
+            }
+        };
+        server.bodies += 1;
+        ready(Ok(response))
+    }
+}
+
+fn server(answers: Vec<Answer>) -> Rc<RefCell<Server>> {
+    Rc::new(RefCell::new(Server {
+        answers: answers.into(),
+        requests: Vec::new(),
+        dropped: Arc::new(AtomicUsize::new(0)),
+        bodies: 0,
+    }))
+}
+
+struct NoWake;
+impl Wake for NoWake {
+    fn wake(self: Arc<Self>) {}
+}
+
+/// Every item as text, polling until the end (everything here is ready at once).
+fn run<S>(mut stream: S, limit: usize) -> Vec<String>
+where
+    S: Stream + Unpin,
+    S::Item: std::fmt::Debug,
+{
+    let waker = Waker::from(Arc::new(NoWake));
+    let mut cx = Context::from_waker(&waker);
+    let mut items = Vec::new();
+    while items.len() < limit {
+        match Pin::new(&mut stream).poll_next(&mut cx) {
+            Poll::Ready(Some(item)) => items.push(format!("{item:?}")),
+            Poll::Ready(None) => return items,
+            Poll::Pending => panic!("nothing here waits"),
+        }
+    }
+    panic!("more than {limit} items: {items:?}");
+}
+
+fn event(data: &str, id: &str) -> String {
+    format!("{:?}", Item::<(), ()>::Event(OwnedEvent::new("", data, id)))
+}
+
+#[test]
+fn resumes_with_the_last_event_id_and_delivers_every_event_once() {
+    let server = server(vec![
+        Answer::Stream(vec![
+            Ok(b"retry: 250\nid: 1\ndata: a\n\nid: 2\nda"),
+            Ok(b"ta: b\n\ndata: c"),
+        ]),
+        Answer::Stream(vec![Ok(b"id: 3\ndata: d\n\n"), Err("reset")]),
+        Answer::Refused,
+        Answer::Stream(vec![Ok(b": only a comment\n")]),
+        Answer::Stream(vec![Ok(b"id: 4\ndata: e\n\n")]),
+    ]);
+    let fake = Fake::default();
+    let client = Client::new(Options::new(), fake.clone(), send(&server));
+    let items = run(client, 100);
+    let text = |s: &str| s.to_string();
+    assert_eq!(
+        items,
+        [
+            text("Opened"),
+            text("Retry(250ms)"),
+            event("a", "1"),
+            event("b", "2"),
+            text("Reconnecting { after: 250ms, reason: Truncated { discarded: 7 } }"),
+            text("Opened"),
+            event("d", "3"),
+            text("Error(\"reset\")"),
+            text("Reconnecting { after: 250ms, reason: Network }"),
+            text("Error(\"connection refused\")"),
+            text("Reconnecting { after: 250ms, reason: Network }"),
+            text("Opened"),
+            text("Reconnecting { after: 500ms, reason: Ended }"),
+            text("Opened"),
+            event("e", "4"),
+            text("Reconnecting { after: 250ms, reason: Ended }"),
+            text("Rejected { status: 204, .. }"),
+            text("Stopped(NoContent)"),
+        ]
+    );
+    let server = server.borrow();
+    let ids: Vec<Option<&str>> = server.requests.iter().map(Option::as_deref).collect();
+    assert_eq!(
+        ids,
+        [None, Some("2"), Some("3"), Some("3"), Some("3"), Some("4")]
+    );
+    assert_eq!(
+        *fake.sleeps.borrow(),
+        [ms(250), ms(250), ms(250), ms(500), ms(250)]
+    );
+    assert_eq!(server.dropped.load(Ordering::SeqCst), server.bodies);
+}
+
+#[test]
+fn stops_at_the_completing_event_and_drops_the_connection() {
+    let server = server(vec![Answer::Stream(vec![
+        Ok(b"data: x\n\ndata: [DONE]\n\ndata: after\n\n"),
+        Ok(b"data: never read\n\n"),
+    ])]);
+    let client = Client::new(Options::new(), Fake::default(), send(&server))
+        .complete_when(|event| event.data() == "[DONE]");
+    let items = run(client, 10);
+    assert_eq!(
+        items,
+        [
+            "Opened".to_string(),
+            event("x", ""),
+            event("[DONE]", ""),
+            "Stopped(Complete)".to_string(),
+        ]
+    );
+    let server = server.borrow();
+    assert_eq!(server.requests.len(), 1);
+    assert_eq!(server.dropped.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn statuses_retried_by_policy_honour_retry_after_and_others_stop() {
+    let server = server(vec![
+        Answer::Status(503, "2"),
+        Answer::Status(429, ""),
+        Answer::Status(500, ""),
+    ]);
+    let fake = Fake::default();
+    let options = Options::new()
+        .retry_gateway_errors()
+        .reconnection_time(ms(1000));
+    let items = run(Client::new(options, fake.clone(), send(&server)), 20);
+    assert_eq!(
+        items,
+        [
+            "Rejected { status: 503, .. }",
+            "Reconnecting { after: 2s, reason: Status(503) }",
+            "Rejected { status: 429, .. }",
+            "Reconnecting { after: 2s, reason: Status(429) }",
+            "Rejected { status: 500, .. }",
+            "Stopped(Status(500))",
+        ]
+    );
+    let items = run(
+        Client::new(
+            Options::new().max_retries(Some(1)),
+            Fake::default(),
+            send(&server),
+        ),
+        20,
+    );
+    // The script is used up: 204 from here on.
+    assert_eq!(
+        items,
+        ["Rejected { status: 204, .. }", "Stopped(NoContent)"]
+    );
+}
+
+#[test]
+fn the_retry_limit_gives_up() {
+    let server = server(vec![Answer::Refused, Answer::Refused, Answer::Refused]);
+    let options = Options::new().max_retries(Some(1));
+    let items = run(Client::new(options, Fake::default(), send(&server)), 20);
+    assert_eq!(
+        items.last().map(String::as_str),
+        Some("Stopped(GaveUp { attempts: 2 })")
+    );
+    assert_eq!(server.borrow().requests.len(), 2);
+}
+
+/// A body that never sends anything after its first chunk.
+struct Silent(Option<&'static [u8]>, Arc<AtomicUsize>);
+
+impl Stream for Silent {
+    type Item = Result<&'static [u8], ()>;
+    fn poll_next(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        match self.0.take() {
+            Some(chunk) => Poll::Ready(Some(Ok(chunk))),
+            None => Poll::Pending,
+        }
+    }
+}
+
+impl Drop for Silent {
+    fn drop(&mut self) {
+        self.1.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn an_idle_stream_reconnects_and_dropping_the_client_leaks_nothing() {
+    let dropped = Arc::new(AtomicUsize::new(0));
+    let requests = Rc::new(RefCell::new(0));
+    let send = {
+        let (dropped, requests) = (Arc::clone(&dropped), Rc::clone(&requests));
+        move |_: RequestHeaders<'_>| {
+            *requests.borrow_mut() += 1;
+            let body = Silent(Some(b"data: x\n\n:\n"), Arc::clone(&dropped));
+            ready(Ok::<_, ()>(
+                Response::new(200, body).content_type("text/event-stream"),
+            ))
+        }
+    };
+    let fake = Fake::default();
+    let options = Options::new()
+        .idle_timeout(Some(ms(5000)))
+        .reconnection_time(ms(100));
+    let mut client = Client::new(options, fake.clone(), send);
+    let waker = Waker::from(Arc::new(NoWake));
+    let mut cx = Context::from_waker(&waker);
+    let mut items = Vec::new();
+    while items.len() < 9 {
+        match Pin::new(&mut client).poll_next(&mut cx) {
+            Poll::Ready(Some(item)) => items.push(format!("{item:?}")),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(
+        items[..4],
+        [
+            "Opened".to_string(),
+            event("x", ""),
+            "Reconnecting { after: 100ms, reason: Idle }".to_string(),
+            "Opened".to_string(),
+        ]
+    );
+    // Each connection: the idle sleep (5 s), then the wait (100 ms).
+    assert_eq!(
+        fake.sleeps.borrow()[..4],
+        [ms(5000), ms(100), ms(5000), ms(100)]
+    );
+    drop(client);
+    assert_eq!(dropped.load(Ordering::SeqCst), *requests.borrow());
+    // The fake runtime's handles are the only ones left.
+    assert_eq!(Rc::strong_count(&fake.clock), 1);
+}
+
+#[test]
+fn an_event_over_the_limit_is_reported_and_the_stream_goes_on() {
+    let server = server(vec![Answer::Stream(vec![Ok(
+        b"data: 0123456789abcdef\n\ndata: ok\n\n",
+    )])]);
+    let config = ssewire::Config::new()
+        .max_event_bytes(8)
+        .on_limit(ssewire::OnLimit::SkipEvent);
+    let parser = ssewire::Parser::with_config(Vec::new(), config);
+    let state = ssewire::reconnect::State::with_parser(Options::new(), parser);
+    let items = run(
+        Client::with_state(state, Fake::default(), send(&server)),
+        10,
+    );
+    assert_eq!(items[0], "Opened");
+    assert!(
+        items[1].starts_with("Invalid(LimitExceeded { limit: 8"),
+        "{}",
+        items[1]
+    );
+    assert_eq!(items[2], event("ok", ""));
+}
+
+#[test]
+fn marking_the_stream_complete_closes_the_open_connection() {
+    let dropped = Arc::new(AtomicUsize::new(0));
+    let send = {
+        let dropped = Arc::clone(&dropped);
+        move |_: RequestHeaders<'_>| {
+            let body = Silent(Some(b"data: x\n\n"), Arc::clone(&dropped));
+            ready(Ok::<_, ()>(
+                Response::new(200, body).content_type("text/event-stream"),
+            ))
+        }
+    };
+    let mut client = Client::new(Options::new(), Fake::default(), send);
+    let waker = Waker::from(Arc::new(NoWake));
+    let mut cx = Context::from_waker(&waker);
+    let mut next = |client: &mut Client<_, _, _, _, _>| match Pin::new(client).poll_next(&mut cx) {
+        Poll::Ready(item) => item.map(|item| format!("{item:?}")),
+        Poll::Pending => Some("Pending".to_string()),
+    };
+    assert_eq!(next(&mut client).as_deref(), Some("Opened"));
+    assert_eq!(next(&mut client), Some(event("x", "")));
+    assert_eq!(next(&mut client).as_deref(), Some("Pending"));
+    assert_eq!(dropped.load(Ordering::SeqCst), 0);
+    client.mark_complete();
+    assert_eq!(next(&mut client).as_deref(), Some("Stopped(Complete)"));
+    assert_eq!(dropped.load(Ordering::SeqCst), 1, "the body is dropped");
+    assert_eq!(next(&mut client), None);
+    assert_eq!(next(&mut client), None);
+}

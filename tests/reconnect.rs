@@ -1,0 +1,287 @@
+//! The sans-IO reconnection rules (`ssewire::reconnect::State`), one test per
+//! rule, with a fake clock (plain `Duration`s) and fixed random values.
+#![cfg(feature = "alloc")]
+
+use core::time::Duration;
+
+use ssewire::reconnect::{Next, Options, Reason, State, Stop};
+use ssewire::{Event, Handler, OwnedEvent};
+
+const SSE: Option<&[u8]> = Some(b"text/event-stream");
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+#[derive(Default)]
+struct Seen {
+    events: Vec<OwnedEvent>,
+    retries: Vec<u64>,
+}
+
+impl Handler for Seen {
+    fn event(&mut self, event: Event<'_>) {
+        self.events.push(event.into());
+    }
+    fn retry(&mut self, ms: u64) {
+        self.retries.push(ms);
+    }
+    fn error(&mut self, error: ssewire::Error) {
+        panic!("{error}");
+    }
+}
+
+fn open(state: &mut State, now: Duration) {
+    state
+        .on_response(now, 200, SSE, None, 0)
+        .expect("200 + text/event-stream opens");
+}
+
+fn reconnect(after: Duration, reason: Reason) -> Next {
+    Next::Reconnect { after, reason }
+}
+
+#[test]
+fn a_clean_end_reconnects_after_the_reconnection_time_and_is_no_error() {
+    let mut state = State::new(Options::new());
+    let mut seen = Seen::default();
+    open(&mut state, ms(0));
+    state.feed(ms(1), b"data: a\n\n", &mut seen);
+    assert_eq!(state.on_end(u64::MAX), reconnect(ms(3000), Reason::Ended));
+}
+
+#[test]
+fn a_truncated_end_reconnects_and_says_how_much_was_dropped() {
+    let mut state = State::new(Options::new());
+    let mut seen = Seen::default();
+    open(&mut state, ms(0));
+    state.feed(ms(1), b"id: 1\ndata: a\n\nid: 2\ndata: b", &mut seen);
+    let next = state.on_end(0);
+    assert_eq!(
+        next,
+        reconnect(ms(3000), Reason::Truncated { discarded: 13 })
+    );
+    // The cut event's ID never applied.
+    assert_eq!(state.last_event_id(), b"1");
+    assert_eq!(seen.events.len(), 1);
+}
+
+#[test]
+fn the_last_event_id_is_sent_only_when_non_empty_and_survives_reconnects() {
+    let mut state = State::new(Options::new());
+    let mut seen = Seen::default();
+    let header = |state: &State| state.request_headers().last_event_id().map(<[u8]>::to_vec);
+    assert_eq!(header(&state), None);
+    open(&mut state, ms(0));
+    state.feed(ms(1), b"id: 7\ndata: a\n\n", &mut seen);
+    let _ = state.on_error(0);
+    assert_eq!(header(&state), Some(b"7".to_vec()));
+    // A response that is refused, then a new stream: the ID stays.
+    let _ = state.on_response(ms(10), 503, None, None, 0);
+    open(&mut state, ms(20));
+    assert_eq!(header(&state), Some(b"7".to_vec()));
+    // The stream clears it: no header at all, not an empty one.
+    state.feed(ms(21), b"id\ndata: b\n\n", &mut seen);
+    let _ = state.on_end(0);
+    assert_eq!(header(&state), None);
+    assert_eq!(state.request_headers().iter().count(), 2);
+}
+
+#[test]
+fn a_seeded_id_is_sent_with_the_first_request() {
+    let mut state = State::new(Options::new());
+    state.set_last_event_id(b"from-disk").unwrap();
+    assert_eq!(
+        state.request_headers().last_event_id(),
+        Some(&b"from-disk"[..])
+    );
+    let mut small = State::with_parser(
+        Options::new(),
+        ssewire::Parser::with_config(Vec::new(), ssewire::Config::new().max_id_bytes(4)),
+    );
+    assert!(small.set_last_event_id(b"12345").is_err());
+    assert_eq!(small.last_event_id(), b"");
+}
+
+#[test]
+fn retry_sets_the_wait_within_the_floor_and_the_cap() {
+    let mut state = State::new(Options::new().max_delay(Duration::from_secs(10)));
+    let mut seen = Seen::default();
+    for (retry, wait) in [("1500", 1500), ("0", 100), ("99", 100), ("600000", 10_000)] {
+        open(&mut state, ms(0));
+        state.feed(
+            ms(1),
+            format!("retry: {retry}\ndata: x\n\n").as_bytes(),
+            &mut seen,
+        );
+        assert_eq!(
+            state.on_end(u64::MAX),
+            reconnect(ms(wait), Reason::Ended),
+            "retry {retry}"
+        );
+    }
+    assert_eq!(seen.retries, [1500, 0, 99, 600_000]);
+    let floor = Options::new().min_delay(ms(50));
+    let mut state = State::new(floor.reconnection_time(ms(10)));
+    open(&mut state, ms(0));
+    state.feed(ms(1), b"data: x\n\n", &mut seen);
+    assert_eq!(state.on_end(0), reconnect(ms(50), Reason::Ended));
+}
+
+#[test]
+fn failing_attempts_back_off_with_jitter_and_progress_resets_it() {
+    let options = Options::new().reconnection_time(ms(1000));
+    let mut state = State::new(options);
+    let mut seen = Seen::default();
+    // Connection refused, again and again: the window doubles, capped at 60 s;
+    // random 0 is its lower half, u64::MAX wraps somewhere inside it.
+    let mut waits = Vec::new();
+    for _ in 0..8 {
+        match state.on_error(0) {
+            Next::Reconnect {
+                after,
+                reason: Reason::Network,
+            } => waits.push(after.as_millis()),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(
+        waits,
+        [1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]
+    );
+    assert_eq!(state.failures(), 8);
+    let Next::Reconnect { after, .. } = state.on_error(12_345_678_901) else {
+        panic!()
+    };
+    assert!(after >= Duration::from_secs(30) && after <= Duration::from_secs(60));
+    // Opened, comments and a retry only: no progress, the backoff goes on.
+    open(&mut state, ms(0));
+    state.feed(ms(1), b": keep-alive\nretry: 1000\n\n", &mut seen);
+    assert_eq!(state.on_end(0), reconnect(ms(30_000), Reason::Ended));
+    assert_eq!(state.failures(), 10);
+    // One event: progress, the next wait is the reconnection time again.
+    open(&mut state, ms(0));
+    state.feed(ms(1), b"data: x\n\n", &mut seen);
+    assert_eq!(
+        state.on_error(u64::MAX),
+        reconnect(ms(1000), Reason::Network)
+    );
+    assert_eq!(state.failures(), 0);
+    assert_eq!(state.on_error(0), reconnect(ms(1000), Reason::Network));
+    assert_eq!(state.failures(), 1);
+}
+
+#[test]
+fn the_retry_limit_counts_failures_in_a_row() {
+    let mut state = State::new(Options::new().max_retries(Some(2)));
+    let mut seen = Seen::default();
+    assert!(matches!(state.on_error(0), Next::Reconnect { .. }));
+    assert!(matches!(state.on_error(0), Next::Reconnect { .. }));
+    open(&mut state, ms(0));
+    state.feed(ms(1), b"data: x\n\n", &mut seen);
+    assert!(matches!(state.on_end(0), Next::Reconnect { .. }));
+    assert!(matches!(state.on_error(0), Next::Reconnect { .. }));
+    assert!(matches!(state.on_error(0), Next::Reconnect { .. }));
+    assert_eq!(state.on_error(0), Next::Stop(Stop::GaveUp { attempts: 3 }));
+    let mut none = State::new(Options::new().max_retries(Some(0)));
+    assert_eq!(none.on_error(0), Next::Stop(Stop::GaveUp { attempts: 1 }));
+}
+
+#[test]
+fn statuses_no_content_and_content_types_follow_the_spec() {
+    let mut state = State::new(Options::new());
+    let mut seen = Seen::default();
+    assert_eq!(
+        state.on_response(ms(0), 204, SSE, None, 0),
+        Err(Next::Stop(Stop::NoContent))
+    );
+    for status in [201, 301, 404, 429, 500, 502, 503] {
+        assert_eq!(
+            state.on_response(ms(0), status, SSE, Some(b"1"), 0),
+            Err(Next::Stop(Stop::Status(status)))
+        );
+    }
+    assert_eq!(
+        state.on_response(ms(0), 200, Some(b"application/json"), None, 0),
+        Err(Next::Stop(Stop::ContentType))
+    );
+    assert_eq!(
+        state.on_response(ms(0), 200, None, None, 0),
+        Err(Next::Stop(Stop::ContentType))
+    );
+    let mut lax = State::new(Options::new().check_content_type(false));
+    assert_eq!(
+        lax.on_response(ms(0), 200, Some(b"text/plain"), None, 0),
+        Ok(())
+    );
+    lax.feed(ms(1), b"data: x\n\n", &mut seen);
+    assert_eq!(seen.events.len(), 1);
+}
+
+#[test]
+fn retried_statuses_honour_retry_after_within_the_cap() {
+    let options = Options::new()
+        .retry_gateway_errors()
+        .reconnection_time(ms(1000))
+        .max_delay(Duration::from_secs(20));
+    let mut state = State::new(options);
+    // Retry-After above the backoff wins; below it (window 4 s, lower half
+    // 2 s) the backoff does; past the cap the cap; not delta-seconds, the
+    // backoff.
+    let cases: [(u16, &[u8], u64); 4] = [
+        (503, b"5", 5000),
+        (429, b"1", 2000),
+        (502, b"3600", 20_000),
+        (504, b"Fri, 04 Dec 2026 22:00:00 GMT", 8000),
+    ];
+    for (status, retry_after, wait) in cases {
+        assert_eq!(
+            state.on_response(ms(0), status, SSE, Some(retry_after), 0),
+            Err(reconnect(ms(wait), Reason::Status(status))),
+            "{status}"
+        );
+    }
+    assert_eq!(state.failures(), 4);
+}
+
+#[test]
+fn a_complete_stream_stops_however_it_ends() {
+    for end in 0..3 {
+        let mut state = State::new(Options::new().idle_timeout(Some(ms(10))));
+        let mut seen = Seen::default();
+        open(&mut state, ms(0));
+        state.feed(ms(1), b"data: [DONE]\n\n", &mut seen);
+        assert!(!state.is_complete());
+        state.mark_complete();
+        let next = match end {
+            0 => state.on_end(0),
+            1 => state.on_error(0),
+            _ => state.on_timeout(ms(11), 0).expect("deadline passed"),
+        };
+        assert_eq!(next, Next::Stop(Stop::Complete), "end {end}");
+    }
+}
+
+#[test]
+fn no_bytes_for_the_idle_timeout_reconnects_and_keep_alives_count_as_bytes() {
+    let mut state = State::new(Options::new().idle_timeout(Some(ms(1000))));
+    let mut seen = Seen::default();
+    assert_eq!(state.idle_deadline(), None, "nothing open");
+    open(&mut state, ms(100));
+    assert_eq!(state.idle_deadline(), Some(ms(1100)));
+    state.feed(ms(900), b":\n", &mut seen);
+    assert_eq!(state.idle_deadline(), Some(ms(1900)));
+    // A stale timer fires: bytes came since, nothing to do.
+    assert_eq!(state.on_timeout(ms(1100), 0), None);
+    state.feed(ms(1500), b"data: x\n\n", &mut seen);
+    assert_eq!(state.on_timeout(ms(2499), 0), None);
+    assert_eq!(
+        state.on_timeout(ms(2500), 0),
+        Some(reconnect(ms(3000), Reason::Idle))
+    );
+    // The connection is over: no deadline until the next one opens.
+    assert_eq!(state.idle_deadline(), None);
+    assert_eq!(state.on_timeout(ms(9999), 0), None);
+    let without = State::new(Options::new());
+    assert_eq!(without.idle_deadline(), None);
+}

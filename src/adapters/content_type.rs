@@ -22,8 +22,9 @@ pub fn is_event_stream(content_type: &[u8]) -> bool {
     trim_ows(essence).eq_ignore_ascii_case(b"text/event-stream")
 }
 
-/// `bytes` without HTTP's optional white space (space, tab) at either end.
-fn trim_ows(mut bytes: &[u8]) -> &[u8] {
+/// `bytes` without HTTP's optional white space (space, tab) at either end
+/// (also for the reconnecting client's header values).
+pub(crate) fn trim_ows(mut bytes: &[u8]) -> &[u8] {
     while let [b' ' | b'\t', rest @ ..] = bytes {
         bytes = rest;
     }

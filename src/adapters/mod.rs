@@ -28,6 +28,8 @@ mod read;
 mod stream;
 
 pub use content_type::is_event_stream;
+#[cfg(feature = "alloc")]
+pub(crate) use content_type::trim_ows;
 pub use error::ReadError;
 
 #[cfg(feature = "bytes")]

@@ -88,6 +88,11 @@ impl Config {
     /// event ID stays in storage from event to event, so it counts against
     /// every event's [`max_event_bytes`](Self::max_event_bytes); this bound
     /// keeps one long ID from starving later events. Default 4 KiB.
+    ///
+    /// The bytes past the limit are not stored; the error comes at the end
+    /// of the `id` line, and not at all when a NUL comes first (the spec then
+    /// ignores the field and the event stays), so the outcome is the same
+    /// wherever the input was cut.
     pub const fn max_id_bytes(mut self, bytes: usize) -> Self {
         self.max_id_bytes = bytes;
         self

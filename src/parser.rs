@@ -135,6 +135,11 @@ pub struct Parser<S: Storage> {
     /// Bytes of a tiny chunk not parsed yet (`feed_all` only): parsed before
     /// anything else looks at the stream.
     held_back: HeldBack,
+    /// The `id` value being read went over a limit: its bytes are no longer
+    /// stored, and the error is reported at the end of the line unless a NUL
+    /// comes first (the spec then ignores the field, and the event is kept),
+    /// so that the outcome never depends on where the input was cut.
+    id_over: Option<Error>,
 }
 
 /// The settings and where the stream stands; not the stored bytes.
@@ -185,6 +190,7 @@ impl<S: Storage> Parser<S> {
             reconnection_time: None,
             completed: None,
             held_back: HeldBack::default(),
+            id_over: None,
         }
     }
 
@@ -406,6 +412,7 @@ impl<S: Storage> Parser<S> {
         self.clear = Clear::Nothing;
         self.completed = None;
         self.held_back.clear();
+        self.id_over = None;
     }
 
     /// Starts a new stream (as [`reset`](Self::reset)) whose last event ID is
@@ -700,8 +707,16 @@ impl<S: Storage> Parser<S> {
                 bytes,
             } => {
                 self.spill(borrowed);
-                self.check_id(bytes.len(), borrowed)?;
-                self.buffers.push_scratch(bytes);
+                if self.id_over.is_none() {
+                    match self.id_room(bytes.len(), *borrowed) {
+                        Ok(()) => self.buffers.push_scratch(bytes),
+                        Err(error) => {
+                            // Reported at the line end, unless a NUL comes.
+                            self.id_over = Some(error);
+                            self.buffers.clear_scratch();
+                        }
+                    }
+                }
                 None
             }
             Token::ValueEnd {
@@ -709,12 +724,16 @@ impl<S: Storage> Parser<S> {
                 bytes,
                 ..
             } => {
-                self.check_id(bytes.len(), borrowed)?;
+                let over = self.id_over.take();
+                if let Some(error) = over.or_else(|| self.id_room(bytes.len(), *borrowed).err()) {
+                    return Err(self.drop_event(error, borrowed));
+                }
                 self.buffers.push_scratch(bytes);
                 self.buffers.scratch_to_id();
                 None
             }
             Token::IgnoredId => {
+                self.id_over = None;
                 self.buffers.clear_scratch();
                 None
             }
@@ -903,21 +922,30 @@ impl<S: Storage> Parser<S> {
         ))
     }
 
-    /// [`check`](Self::check), and the ID limit: `extra` more bytes of an
-    /// `id` value (its pieces so far are in scratch).
-    fn check_id(&mut self, extra: usize, borrowed: &mut Option<&[u8]>) -> Result<(), Error> {
+    /// Whether `extra` more bytes of an `id` value (its pieces so far are in
+    /// scratch) fit the ID limit and the event limit; the error if not.
+    fn id_room(&self, extra: usize, borrowed: Option<&[u8]>) -> Result<(), Error> {
         let len = self.buffers.scratch().len().saturating_add(extra);
         if len > self.config.max_id_bytes {
-            let limit = self.config.max_id_bytes;
-            return Err(self.drop_event(Error::IdTooLong { limit }, borrowed));
+            return Err(Error::IdTooLong {
+                limit: self.config.max_id_bytes,
+            });
         }
-        self.check(extra, borrowed)
+        let needed = self.held(borrowed).saturating_add(extra);
+        if needed > self.limit {
+            return Err(Error::LimitExceeded {
+                limit: self.limit,
+                needed,
+            });
+        }
+        Ok(())
     }
 
     /// Drops the event in progress for `error` and applies the [`OnLimit`]
     /// policy.
     fn drop_event(&mut self, error: Error, borrowed: &mut Option<&[u8]>) -> Error {
         *borrowed = None;
+        self.id_over = None;
         self.buffers.clear_event();
         self.buffers.revert_id();
         self.has_data = false;

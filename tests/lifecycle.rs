@@ -297,3 +297,38 @@ fn alternating_event_and_id_lines_stay_linear() {
         assert_eq!(feed_all(&mut lent, &input), ["event x"], "{long}");
     }
 }
+
+/// An `id` value over the ID limit (or the event limit) is an error only
+/// when its line ends without a NUL: with a NUL the spec ignores the field
+/// and the event stays. The outcome is the same wherever the input is cut,
+/// although the bytes past the limit are never stored.
+#[test]
+fn an_id_over_its_limit_is_judged_at_its_line_end_wherever_the_input_is_cut() {
+    let long_with_nul = b"id: 0123456789abcdef\0x\ndata: kept\n\n";
+    let long = b"id: 0123456789abcdef\ndata: dropped\n\ndata: next\n\n";
+    for (config, input, expected) in [
+        (
+            Config::new().max_id_bytes(8),
+            &long_with_nul[..],
+            &["event kept"][..],
+        ),
+        (
+            Config::new().max_event_bytes(12),
+            long_with_nul,
+            &["event kept"],
+        ),
+        (
+            Config::new().max_id_bytes(8).on_limit(OnLimit::SkipEvent),
+            long,
+            &["error event ID exceeds the limit of 8 bytes", "event next"],
+        ),
+    ] {
+        for cut in 0..=input.len() {
+            let mut parser = Parser::with_config(Vec::new(), config);
+            let mut out = feed_all(&mut parser, &input[..cut]);
+            out.extend(feed_all(&mut parser, &input[cut..]));
+            assert_eq!(out, expected, "cut at {cut}");
+            assert_eq!(parser.retained_bytes(), 0, "cut at {cut}");
+        }
+    }
+}

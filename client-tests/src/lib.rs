@@ -92,6 +92,8 @@ pub struct Request {
     pub last_event_id: Option<String>,
     /// The request body.
     pub body: String,
+    /// Every header, names in lower case, in the order received.
+    pub headers: Vec<(String, String)>,
     /// When it arrived, since the server started.
     pub at: Duration,
 }
@@ -161,6 +163,13 @@ pub async fn serve_with_page(script: Vec<Answer>, page: Option<Page>) -> Server 
                             .get("last-event-id")
                             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
                         body: String::from_utf8_lossy(&body).into_owned(),
+                        headers: headers
+                            .iter()
+                            .map(|(name, value)| {
+                                let value = String::from_utf8_lossy(value.as_bytes());
+                                (name.to_string(), value.into_owned())
+                            })
+                            .collect(),
                         at: started.elapsed(),
                     });
                     requests.len() - 1

@@ -118,6 +118,12 @@ impl Server {
     pub fn requests(&self) -> Vec<Request> {
         self.requests.lock().expect("not poisoned").clone()
     }
+
+    /// The `Last-Event-ID` of every request so far.
+    pub fn last_event_ids(&self) -> Vec<Option<String>> {
+        let requests = self.requests.lock().expect("not poisoned");
+        requests.iter().map(|r| r.last_event_id.clone()).collect()
+    }
 }
 
 /// Starts a server answering request `n` with `script[n]`, and with 204 once

@@ -6,7 +6,7 @@
 mod common;
 
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -39,17 +39,8 @@ impl Ran {
 /// Runs `ssewire ARGS` with stdout a pipe (JSON lines) and no proxy; fails
 /// the test if it runs past the deadline.
 fn run(args: &[&str]) -> Ran {
-    let mut child = Command::new(common::BIN)
-        .args(args)
-        .env_remove("http_proxy")
-        .env_remove("HTTP_PROXY")
-        .env_remove("https_proxy")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("all_proxy")
-        .env_remove("ALL_PROXY")
+    let mut child = common::ssewire(args)
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .spawn()
         .expect("ssewire starts");
     let read = |pipe: Option<Box<dyn Read + Send>>| {
@@ -117,12 +108,10 @@ fn reconnects_with_the_last_event_id_and_prints_every_event_once() {
         ],
         "no end line: the stream was left, not ended"
     );
-    let resumed: Vec<_> = server
-        .requests()
-        .into_iter()
-        .map(|r| r.last_event_id)
-        .collect();
-    assert_eq!(resumed, [None, Some("2".into()), Some("3".into())]);
+    assert_eq!(
+        server.last_event_ids(),
+        [None, Some("2".into()), Some("3".into())]
+    );
     let reports: Vec<_> = ran.stderr.lines().collect();
     assert_eq!(reports.len(), 2, "one line per reconnection: {reports:?}");
     assert!(
@@ -210,47 +199,37 @@ fn the_method_the_accept_header_and_a_seeded_last_event_id_are_the_users() {
 
 #[test]
 fn no_reconnect_ends_with_the_first_connection() {
-    let (_runtime, server) = serving(vec![Answer::Stream(vec![
-        event("a", Some("1")),
-        raw("data: cut"),
-    ])]);
-    let ran = run(&["cat", &server.url, "--no-reconnect"]);
-    assert_eq!(ran.code, Some(1), "ended inside an event: {}", ran.stderr);
-    assert_eq!(
-        ran.lines(),
-        [
-            message("a", "1"),
-            json!({"end": "incomplete", "last_event_id": "1"})
-        ]
-    );
-    assert_eq!(server.requests().len(), 1);
-
-    let (_runtime, server) = serving(vec![Answer::Stream(vec![event("a", Some("1"))])]);
-    let ran = run(&["cat", &server.url, "--no-reconnect"]);
-    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
-    assert_eq!(
-        ran.lines(),
-        [
-            message("a", "1"),
-            json!({"end": "clean", "last_event_id": "1"})
-        ]
-    );
-    assert_eq!(ran.stderr, "");
-    assert_eq!(server.requests().len(), 1);
-
-    let (_runtime, server) = serving(vec![Answer::Stream(vec![
-        event("a", Some("1")),
-        raw("data: x"),
-        Part::Abort,
-    ])]);
-    let ran = run(&["cat", &server.url, "--no-reconnect"]);
-    assert_eq!(ran.code, Some(1), "a broken connection: {}", ran.stderr);
-    assert_eq!(
-        ran.lines().last(),
-        Some(&json!({"end": "incomplete", "last_event_id": "1"}))
-    );
-    let broke = format!("ssewire: {}: connection broke: ", server.url);
-    assert!(ran.stderr.starts_with(&broke), "{}", ran.stderr);
+    let cases = [
+        (vec![event("a", Some("1"))], 0, "clean", ""),
+        (
+            vec![event("a", Some("1")), raw("data: cut")],
+            1,
+            "incomplete",
+            "",
+        ),
+        (
+            vec![event("a", Some("1")), raw("data: x"), Part::Abort],
+            1,
+            "incomplete",
+            "connection broke: ",
+        ),
+    ];
+    for (parts, code, end, report) in cases {
+        let (_runtime, server) = serving(vec![Answer::Stream(parts)]);
+        let ran = run(&["cat", &server.url, "--no-reconnect"]);
+        assert_eq!(ran.code, Some(code), "{end}: {}", ran.stderr);
+        assert_eq!(
+            ran.lines(),
+            [message("a", "1"), json!({"end": end, "last_event_id": "1"})]
+        );
+        assert_eq!(server.requests().len(), 1);
+        if report.is_empty() {
+            assert_eq!(ran.stderr, "");
+        } else {
+            let report = format!("ssewire: {}: {report}", server.url);
+            assert!(ran.stderr.starts_with(&report), "{}", ran.stderr);
+        }
+    }
 }
 
 #[test]

@@ -260,8 +260,9 @@ impl Request {
     ) -> impl Future<Output = Result<Response<Body>, reqwest::Error>> + 'static {
         let mut headers = self.headers.clone();
         for (name, value) in extra.iter() {
-            let known = name == "last-event-id" || !headers.contains_key(name);
-            if let (true, Ok(value)) = (known, HeaderValue::from_bytes(value)) {
+            // The Last-Event-ID is the stream's, the others the user's if given.
+            let users = name != "last-event-id" && headers.contains_key(name);
+            if let (false, Ok(value)) = (users, HeaderValue::from_bytes(value)) {
                 headers.insert(name, value);
             }
         }

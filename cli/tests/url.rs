@@ -316,3 +316,69 @@ fn comments_and_limits_apply_to_the_clients_parser() {
         ran.stderr
     );
 }
+
+#[test]
+fn each_event_is_printed_as_it_arrives() {
+    let (_runtime, server) = serving(vec![Answer::Stream(vec![
+        event("a", Some("1")),
+        Part::Pause(Duration::from_secs(60)),
+        event("b", Some("2")),
+    ])]);
+    let mut child = common::ssewire(&["cat", &server.url])
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("ssewire starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (lines, first) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line);
+        let _ = lines.send(line);
+    });
+    let line = first.recv_timeout(Duration::from_secs(10));
+    let _ = child.kill();
+    let _ = child.wait();
+    let line = line.expect("the first event before the pause ends");
+    assert_eq!(
+        serde_json::from_str::<Value>(&line).expect("a JSON line"),
+        message("a", "1")
+    );
+}
+
+#[test]
+fn a_gateway_error_is_retried_once_the_stream_has_opened_only() {
+    let (_runtime, server) = serving(vec![
+        Answer::Stream(vec![retry(50), event("a", Some("1"))]),
+        status(503, Some("0")),
+        Answer::Stream(vec![event("[DONE]", Some("2"))]),
+    ]);
+    let ran = run(&["cat", &server.url, "--until-data", "[DONE]"]);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert_eq!(
+        ran.lines(),
+        [
+            json!({"retry": 50}),
+            message("a", "1"),
+            message("[DONE]", "2")
+        ]
+    );
+    assert_eq!(
+        server.last_event_ids(),
+        [None, Some("1".into()), Some("1".into())]
+    );
+    let reports: Vec<_> = ran.stderr.lines().collect();
+    assert_eq!(reports.len(), 2, "{reports:?}");
+    assert!(reports[0].ends_with(" ms (stream ended)"), "{}", reports[0]);
+    assert!(
+        reports[1].ends_with(" ms (HTTP 503 Service Unavailable)"),
+        "{}",
+        reports[1]
+    );
+
+    let (_runtime, server) = serving(vec![status(503, Some("0"))]);
+    let ran = run(&["cat", &server.url]);
+    assert_eq!(ran.code, Some(5), "{}", ran.stderr);
+    let failed = format!("ssewire: {}: HTTP 503 Service Unavailable\n", server.url);
+    assert_eq!(ran.stderr, failed);
+    assert_eq!(server.requests().len(), 1);
+}

@@ -50,15 +50,6 @@ fn options() -> Options {
     Options::new().retry_gateway_errors()
 }
 
-/// How a URL stream ended for the command.
-enum End {
-    /// The server ended it for good (204, or one connection with
-    /// --no-reconnect); `true`: inside an event or by a broken connection.
-    Server { incomplete: bool },
-    /// --until-data matched.
-    Complete,
-}
-
 async fn follow(
     url: &str,
     request: Request,
@@ -83,9 +74,10 @@ async fn follow(
     let mut streaming = false;
     // Why the last attempt failed, for the message that follows it.
     let mut failure = None;
+    // `None`: the stream was left (--until-data), not ended by the server.
     let end = loop {
         let Some(item) = poll_fn(|cx| client.as_mut().poll_next(cx)).await else {
-            break End::Complete;
+            break None;
         };
         match item {
             Item::Opened => (opened, streaming) = (true, true),
@@ -108,17 +100,20 @@ async fn follow(
                     return Err(fail(url, &why.unwrap_or_else(|| because(reason))));
                 }
                 if args.http.no_reconnect {
-                    let incomplete = !matches!(reason, Reason::Ended);
                     if let Some(why) = why {
                         eprintln!("ssewire: {url}: {why}");
                     }
-                    break End::Server { incomplete };
+                    break Some(match reason {
+                        Reason::Ended => StreamEnd::Clean,
+                        // A broken connection drops the event under way too.
+                        _ => StreamEnd::Truncated { discarded: 0 },
+                    });
                 }
                 let why = why.unwrap_or_else(|| because(reason));
                 eprintln!("ssewire: reconnecting in {} ms ({why})", after.as_millis());
             }
-            Item::Stopped(Stop::Complete) => break End::Complete,
-            Item::Stopped(Stop::NoContent) => break End::Server { incomplete: false },
+            Item::Stopped(Stop::Complete) => break None,
+            Item::Stopped(Stop::NoContent) => break Some(StreamEnd::Clean),
             Item::Stopped(stop) => {
                 let why = failure.take().unwrap_or_else(|| format!("{stop:?}"));
                 return Err(fail(url, &why));
@@ -127,27 +122,10 @@ async fn follow(
         }
         out.check()?;
     };
-    let last_event_id = client.state().last_event_id();
-    match end {
-        End::Server { incomplete } => {
-            let end = if incomplete {
-                // A broken connection dropped whatever event was under way.
-                StreamEnd::Truncated { discarded: 0 }
-            } else {
-                StreamEnd::Clean
-            };
-            out.write_end(Some(end), last_event_id);
-            out.flush();
-            out.check()?;
-            Ok(out.status(incomplete))
-        }
-        End::Complete => {
-            out.write_end(None, last_event_id);
-            out.flush();
-            out.check()?;
-            Ok(out.status(false))
-        }
-    }
+    out.write_end(end, client.state().last_event_id());
+    out.flush();
+    out.check()?;
+    Ok(out.status(matches!(end, Some(StreamEnd::Truncated { .. }))))
 }
 
 fn fail(url: &str, why: &str) -> Fatal {

@@ -39,7 +39,7 @@ Exit status:
   2  usage error
   3  input missing, a directory, or unreadable
   4  stream broke a limit or strict UTF-8
-  5  cat: a URL could not be fetched (refused, an HTTP error status, not an event stream)
+  5  cat: a URL could not be fetched (refused, an HTTP error, not an event stream)
   6  conform: the program under test could not be started";
 
 /// `ssewire cat --help`: its statuses.

@@ -6,7 +6,7 @@
 mod common;
 
 use std::io::Read;
-use std::process::Stdio;
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -54,23 +54,27 @@ fn run(args: &[&str]) -> Ran {
     };
     let stdout = read(child.stdout.take().map(|p| Box::new(p) as _));
     let stderr = read(child.stderr.take().map(|p| Box::new(p) as _));
+    let code = wait(&mut child, args);
+    Ran {
+        code,
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+    }
+}
+
+/// The exit code; kills the command and fails the test past the deadline.
+fn wait(child: &mut Child, args: &[&str]) -> Option<i32> {
     let started = Instant::now();
-    let status = loop {
+    loop {
         if let Some(status) = child.try_wait().expect("wait") {
-            break status;
+            return status.code();
         }
         if started.elapsed() > DEADLINE {
             let _ = child.kill();
             let _ = child.wait();
-            let (out, err) = (stdout.join(), stderr.join());
-            panic!("ssewire {args:?} still running after {DEADLINE:?}: {out:?} {err:?}");
+            panic!("ssewire {args:?} still running after {DEADLINE:?}");
         }
         std::thread::sleep(Duration::from_millis(10));
-    };
-    Ran {
-        code: status.code(),
-        stdout: stdout.join().expect("stdout reader"),
-        stderr: stderr.join().expect("stderr reader"),
     }
 }
 
@@ -381,4 +385,36 @@ fn a_gateway_error_is_retried_once_the_stream_has_opened_only() {
     let failed = format!("ssewire: {}: HTTP 503 Service Unavailable\n", server.url);
     assert_eq!(ran.stderr, failed);
     assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn a_reader_that_leaves_ends_the_command_quietly() {
+    let pause = || Part::Pause(Duration::from_millis(300));
+    let (_runtime, server) = serving(vec![Answer::Stream(vec![
+        event("a", Some("1")),
+        pause(),
+        event("b", Some("2")),
+        pause(),
+        event("c", Some("3")),
+    ])]);
+    let args = ["cat", server.url.as_str()];
+    let mut child = common::ssewire(&args)
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("ssewire starts");
+    // `| head -1`: one line read, then the pipe is closed.
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("piped stdout"));
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut line).expect("a line");
+    assert_eq!(
+        serde_json::from_str::<Value>(&line).expect("a JSON line"),
+        message("a", "1")
+    );
+    drop(stdout);
+    assert_eq!(wait(&mut child, &args), Some(0));
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        pipe.read_to_string(&mut stderr).expect("stderr");
+    }
+    assert_eq!(stderr, "");
 }

@@ -78,6 +78,13 @@ fn wait(child: &mut Child, args: &[&str]) -> Option<i32> {
     }
 }
 
+/// `ssewire cat URL --until-data '[DONE]'`, which must succeed.
+fn until_done(server: &Server) -> Ran {
+    let ran = run(&["cat", &server.url, "--until-data", "[DONE]"]);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    ran
+}
+
 fn message(data: &str, id: &str) -> Value {
     json!({"type": "message", "data": data, "id": id})
 }
@@ -99,8 +106,7 @@ fn reconnects_with_the_last_event_id_and_prints_every_event_once() {
             event("after the end", Some("5")),
         ]),
     ]);
-    let ran = run(&["cat", &server.url, "--until-data", "[DONE]"]);
-    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let ran = until_done(&server);
     assert_eq!(
         ran.lines(),
         [
@@ -356,8 +362,7 @@ fn a_gateway_error_is_retried_once_the_stream_has_opened_only() {
         status(503, Some("0")),
         Answer::Stream(vec![event("[DONE]", Some("2"))]),
     ]);
-    let ran = run(&["cat", &server.url, "--until-data", "[DONE]"]);
-    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let ran = until_done(&server);
     assert_eq!(
         ran.lines(),
         [

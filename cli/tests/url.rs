@@ -301,6 +301,7 @@ fn comments_and_limits_apply_to_the_clients_parser() {
     let (_runtime, server) = serving(vec![Answer::Stream(vec![
         raw(": keep-alive\n"),
         event("0123456789abcdefghij", Some("1")),
+        Part::Bytes(b"data: caf\xc3(\n\n".to_vec()),
         event("ok", Some("2")),
     ])]);
     let ran = run(&[
@@ -310,8 +311,9 @@ fn comments_and_limits_apply_to_the_clients_parser() {
         "--comments",
         "--max-event-size",
         "16",
+        "--strict-utf8",
     ]);
-    assert_eq!(ran.code, Some(4), "an event was dropped: {}", ran.stderr);
+    assert_eq!(ran.code, Some(4), "events were dropped: {}", ran.stderr);
     assert_eq!(
         ran.lines(),
         [
@@ -320,11 +322,10 @@ fn comments_and_limits_apply_to_the_clients_parser() {
             json!({"end": "clean", "last_event_id": "2"})
         ]
     );
-    assert!(
-        ran.stderr.starts_with("ssewire: event dropped: "),
-        "{}",
-        ran.stderr
-    );
+    let dropped: Vec<_> = ran.stderr.lines().collect();
+    assert_eq!(dropped.len(), 2, "{dropped:?}");
+    assert!(dropped[0].contains("limit of 16 bytes"), "{}", dropped[0]);
+    assert!(dropped[1].contains("UTF-8"), "{}", dropped[1]);
 }
 
 #[test]

@@ -17,7 +17,7 @@ fn main() -> std::io::Result<()> {
         .map_or_else(|| root.join("fuzz/corpus"), PathBuf::from);
     let fixtures = corpus::fixtures(&root.join("spec-fixtures"));
     let streams = corpus::streams(&fixtures);
-    for target in corpus::TARGETS {
+    for target in corpus::TARGETS.into_iter().chain(corpus::ADAPTER_TARGETS) {
         let dir = out.join(target);
         std::fs::create_dir_all(&dir)?;
         let seeds = corpus::seeds(target, &streams);

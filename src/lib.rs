@@ -96,8 +96,35 @@
 //! # Ok::<(), ssewire::EncodeError>(())
 //! ```
 //!
+//! # Adapters
+//!
+//! Thin loops over [`Parser`] for each transport, each behind its own feature
+//! (the core stays `no_std` and depends on `memchr` alone); none spawns a
+//! task or owns an HTTP client:
+//!
+//! - `EventReader` (`std`): blocking, over any `BufRead` or `Read`.
+//! - `BytesParser` (`bytes`): `Bytes` chunks in, `BytesEvent`s out whose data
+//!   is sliced from the chunk without a copy.
+//! - `Events` and `BytesEvents` (`stream`): a futures `Stream` of events from
+//!   a `Stream` of chunks, `chunks.sse()` with `SseStreamExt`.
+//! - `BodyEvents` (`http-body`): the events of an http-body 1.x `Body`;
+//!   `BodyChunks` turns a body into a `Stream` of `Bytes`, for `.sse_bytes()`.
+//! - `EventCodec` (`tokio-util`): a tokio-util `Decoder` and `Encoder`.
+//! - [`is_event_stream`]: checks a `Content-Type` (no features).
+//!
+//! Adapters parse with [`OnLimit::SkipEvent`] unless given a [`Config`]: a
+//! refused event (over a limit, or not UTF-8 in strict mode) comes out as an
+//! error item ([`ReadError::Parse`]) and the events after it still come. With
+//! [`OnLimit::Stop`] an adapter ends after that error. The transport's errors
+//! pass through typed ([`ReadError::Transport`]). Each adapter says how the
+//! stream ended ([`StreamEnd`]) once it has, and hands out the last event ID
+//! and reconnection time; `retry` fields are not items, and comments are
+//! skipped.
+//!
 //! # Crate features
 //!
+//! - `bytes`, `stream`, `http-body`, `tokio-util`: the adapters above (each
+//!   turns on `alloc`; `tokio-util` also `bytes` and `std`).
 //! - `std` (default): turns on `alloc` and `memchr`'s runtime CPU detection;
 //!   `IoSink`, `ServerEvent::write_to` and `std::io::Write` for [`DataWriter`].
 //! - `alloc`: [`Parser`] over a growable `Vec<u8>`, lossy `Cow<str>`
@@ -163,6 +190,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod adapters;
 mod buffers;
 mod config;
 mod encode;
@@ -178,6 +206,19 @@ mod parser;
 pub mod reconnect;
 mod tokenizer;
 
+#[cfg(all(feature = "stream", feature = "bytes"))]
+pub use adapters::BytesEvents;
+#[cfg(feature = "tokio-util")]
+pub use adapters::EventCodec;
+#[cfg(feature = "std")]
+pub use adapters::EventReader;
+pub use adapters::{is_event_stream, ReadError};
+#[cfg(feature = "http-body")]
+pub use adapters::{BodyChunks, BodyEvents};
+#[cfg(feature = "bytes")]
+pub use adapters::{BytesEvent, BytesParser};
+#[cfg(feature = "stream")]
+pub use adapters::{Events, SseStreamExt};
 pub use buffers::Storage;
 pub use config::{Config, OnLimit};
 #[cfg(feature = "std")]

@@ -265,3 +265,87 @@ fn peak_heap_is_below_twice_the_largest_event_and_within_the_limit() {
         }
     }
 }
+
+/// The adapters allocate nothing per event beyond what the caller keeps: the
+/// reader lends one refilled event; the `Stream` allocates each event's text
+/// (which the caller owns); the zero-copy `Bytes` path allocates nothing.
+#[cfg(all(feature = "bytes", feature = "stream", feature = "tokio-util"))]
+mod adapters {
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use bytes::{Bytes, BytesMut};
+    use futures_core::Stream;
+    use ssewire::{BytesEvents, EventReader, SseStreamExt};
+    use ssewire_testkit::adapters::{noop_waker, ChunkStream};
+
+    use super::allocations;
+
+    /// One event per line-sized chunk: `id`, `event` and one `data` line.
+    fn events(n: usize) -> Vec<Vec<u8>> {
+        (0..n)
+            .map(|i| format!("id: 7\nevent: tick\ndata: {{\"n\": {i:04}}}\n\n").into_bytes())
+            .collect()
+    }
+
+    /// Polls to the end; counts the events, keeping none.
+    fn count<S: Stream<Item = Result<T, E>> + Unpin, T, E: std::fmt::Debug>(mut s: S) -> usize {
+        let waker = noop_waker();
+        let mut cx = Context::from_waker(&waker);
+        let mut n = 0;
+        loop {
+            match Pin::new(&mut s).poll_next(&mut cx) {
+                Poll::Ready(Some(item)) => {
+                    item.expect("no error");
+                    n += 1;
+                }
+                Poll::Ready(None) => return n,
+                Poll::Pending => {}
+            }
+        }
+    }
+
+    #[test]
+    fn the_reader_lends_one_event_and_allocates_nothing_per_event() {
+        let input = events(400).concat();
+        let mut reader = EventReader::new(&input[..]);
+        // Warm up: the parser's storage and the lent event grow once.
+        reader.next_event().expect("no error");
+        let (count, events) = allocations(|| {
+            let mut n = 0;
+            while reader.next_event().expect("no error").is_some() {
+                n += 1;
+            }
+            n
+        });
+        assert_eq!(events, 399);
+        assert_eq!(count, 0);
+    }
+
+    #[test]
+    fn the_stream_allocates_only_the_events_text() {
+        let chunks = events(400);
+        let stream = ChunkStream::new(chunks.iter().map(Vec::as_slice)).sse();
+        let (count, events) = allocations(|| count(stream));
+        assert_eq!(events, 400);
+        // Each event owns its data, type and ID: three strings, for the
+        // caller. The queue and parser storage grow a few times at most.
+        assert!(count <= 3 * events + 8, "{count} allocations");
+    }
+
+    #[test]
+    fn the_zero_copy_path_allocates_nothing_per_event() {
+        // Chunks as an HTTP stack hands them out: split from one read buffer
+        // (already shared, so a slice is a reference count).
+        let mut buffer = BytesMut::from(&events(400).concat()[..]);
+        let chunks: Vec<Bytes> = events(400)
+            .iter()
+            .map(|e| buffer.split_to(e.len()).freeze())
+            .collect();
+        let stream = BytesEvents::new(ChunkStream::new(chunks));
+        let (count, events) = allocations(|| count(stream));
+        assert_eq!(events, 400);
+        // The parser's queue, storage and the first type and ID: no more.
+        assert!(count <= 8, "{count} allocations for {events} events");
+    }
+}

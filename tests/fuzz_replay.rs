@@ -13,11 +13,20 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The core's targets, and the adapters' when their features are on.
+fn all_targets() -> Vec<(&'static str, checks::Check)> {
+    #[allow(unused_mut)]
+    let mut all = checks::TARGETS.to_vec();
+    #[cfg(feature = "tokio-util")]
+    all.extend(ssewire_testkit::adapters::TARGETS);
+    all
+}
+
 fn check(target: &str) -> checks::Check {
-    checks::TARGETS
-        .iter()
+    all_targets()
+        .into_iter()
         .find(|(name, _)| *name == target)
-        .map(|(_, check)| *check)
+        .map(|(_, check)| check)
         .expect("a target of fuzz/checks")
 }
 
@@ -68,6 +77,16 @@ fn seed_corpus_text() {
 #[test]
 fn seed_corpus_layers() {
     seeds_of("layers");
+}
+
+/// The adapters' targets over `chunked`'s seeds: every adapter against the
+/// core parser, under every chunk schedule and setting.
+#[cfg(feature = "tokio-util")]
+#[test]
+fn seed_corpus_adapters() {
+    for target in corpus::ADAPTER_TARGETS {
+        seeds_of(target);
+    }
 }
 
 /// Beyond the seeds: every stream under every chunk schedule and layer
@@ -123,7 +142,7 @@ fn whole_fixtures() {
 fn regressions() {
     let dir = root().join("fuzz/regressions");
     let mut count = 0;
-    for (target, _) in checks::TARGETS {
+    for (target, _) in all_targets() {
         let Ok(entries) = std::fs::read_dir(dir.join(target)) else {
             continue;
         };

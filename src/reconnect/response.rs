@@ -5,6 +5,8 @@
 use core::time::Duration;
 
 use super::{Options, Stop};
+use crate::adapters::trim_ows;
+use crate::is_event_stream;
 
 /// What a response means for the stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,26 +40,6 @@ pub(super) fn judge(
     }
 }
 
-/// Whether a `Content-Type` value is `text/event-stream`, parameters and
-/// case aside (the MIME type's essence, as the spec compares it).
-fn is_event_stream(content_type: &[u8]) -> bool {
-    let essence = content_type
-        .split(|&b| b == b';')
-        .next()
-        .unwrap_or_default();
-    trim(essence).eq_ignore_ascii_case(b"text/event-stream")
-}
-
-fn trim(mut bytes: &[u8]) -> &[u8] {
-    while let [b' ' | b'\t', rest @ ..] = bytes {
-        bytes = rest;
-    }
-    while let [rest @ .., b' ' | b'\t'] = bytes {
-        bytes = rest;
-    }
-    bytes
-}
-
 /// A `Retry-After` value in delta-seconds (`1*DIGIT`, spaces around
 /// allowed); `None` for anything else, HTTP-dates included (the backoff
 /// applies then). Values past `u64::MAX` seconds saturate.
@@ -71,7 +53,7 @@ fn trim(mut bytes: &[u8]) -> &[u8] {
 /// assert_eq!(parse_retry_after(b"-1"), None);
 /// ```
 pub fn parse_retry_after(value: &[u8]) -> Option<Duration> {
-    let digits = trim(value);
+    let digits = trim_ows(value);
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }

@@ -8,12 +8,16 @@
 //!   `tests/fuzz_replay.rs`;
 //! - [`browser`] (feature `std`): headless Chromium, started and stopped;
 //! - [`encode`] (feature `std`): the encoder's fuzz check;
+//! - [`adapters`] (feature `adapters`): each adapter driven under a chunking,
+//!   compared with the core parser fed the same chunks; their fuzz checks;
 //! - [`reconnect`] (feature `alloc`): the reconnection state's fuzz check;
 //! - [`corpus`]: the fuzz seed corpus, made in memory;
 //! - [`bench`]: the driver the benchmarks time.
 //!
 //! Not published: `cargo package` leaves it and the tests out.
 
+#[cfg(feature = "adapters")]
+pub mod adapters;
 pub mod bench;
 #[cfg(feature = "std")]
 pub mod browser;

@@ -53,6 +53,8 @@ pub fn all() -> Vec<Runner> {
         runner!("ssewire-lent", ssewire::lent),
         runner!("ssewire", ssewire::vec),
         runner!("ssewire-steps", ssewire::vec_steps),
+        runner!("ssewire-stream", ssewire::stream),
+        runner!("ssewire-stream-bytes", ssewire::stream_bytes),
         runner!("sse-core", sse_core::run),
         runner!("sse-parse", sse_parse::run),
         runner!("sse-stream", sse_stream::run),

@@ -30,3 +30,17 @@ pub fn vec<S: Sink>(input: &Input, sink: &mut S) {
 pub fn vec_steps<S: Sink>(input: &Input, sink: &mut S) {
     drive::parse_steps(&mut Parser::new(Vec::new()), input.slices(), sink);
 }
+
+/// The `Stream` adapter (`.sse()`): owned events, as an async client reads
+/// them, next to sseer's and eventsource-stream's `Stream`s.
+pub fn stream<S: Sink>(input: &Input, sink: &mut S) {
+    use ssewire::SseStreamExt;
+    super::drain(input.stream().sse(), sink, |event| event.data().as_bytes());
+}
+
+/// The zero-copy `Stream` adapter (`.sse_bytes()`): data sliced from the
+/// chunk when it lay in one.
+pub fn stream_bytes<S: Sink>(input: &Input, sink: &mut S) {
+    use ssewire::SseStreamExt;
+    super::drain(input.stream().sse_bytes(), sink, |event| &event.data()[..]);
+}

@@ -1,0 +1,287 @@
+//! Events whose data is a [`Bytes`] sliced from the chunk it came in (feature
+//! `bytes`), and [`ByteSink`] for [`BytesMut`].
+
+use alloc::collections::VecDeque;
+use alloc::vec::Vec;
+use core::convert::Infallible;
+use core::ops::Range;
+
+use bytes::{Buf, Bytes, BytesMut};
+
+use super::ADAPTER_CONFIG;
+use crate::{ByteSink, Config, Error, Event, Parser, Step, StreamEnd};
+
+/// One event, its fields as [`Bytes`]: the data is a slice of its chunk when
+/// it lay in one chunk (see [`BytesParser`]), else copied once.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct BytesEvent {
+    event_type: Bytes,
+    data: Bytes,
+    id: Bytes,
+}
+
+impl BytesEvent {
+    /// The data: the `data` values joined with LF.
+    pub fn data(&self) -> &Bytes {
+        &self.data
+    }
+
+    /// The data, without copying it.
+    pub fn into_data(self) -> Bytes {
+        self.data
+    }
+
+    /// The event type: `message` when the stream set none.
+    pub fn event_type(&self) -> &[u8] {
+        if self.event_type.is_empty() {
+            b"message"
+        } else {
+            &self.event_type
+        }
+    }
+
+    /// The last event ID in force when the event was dispatched.
+    pub fn id(&self) -> &[u8] {
+        &self.id
+    }
+
+    /// The same event, borrowed: for its text accessors (`data_str`, ...).
+    pub fn as_event(&self) -> Event<'_> {
+        Event::new(&self.event_type, &self.data, &self.id)
+    }
+}
+
+/// A parser fed [`Bytes`] chunks, handing out [`BytesEvent`]s.
+///
+/// An event whose one `data` line lies in the chunk being parsed gets a slice
+/// of that chunk as its data, without a copy; other data (several lines, or
+/// cut by a chunk boundary) is assembled in the parser and copied out once.
+/// A slice keeps its whole chunk alive, so data is sliced only when that pins
+/// at most [`copy_threshold`](Self::copy_threshold) bytes (default
+/// [`DEFAULT_COPY_THRESHOLD`](Self::DEFAULT_COPY_THRESHOLD), 4 KiB) or as many
+/// bytes as the data itself beyond the data; else it is copied. The event type
+/// and ID are shared with the previous event's when they are the same, so a
+/// stream of one event per chunk allocates nothing per event.
+///
+/// ```
+/// use bytes::Bytes;
+/// use ssewire::BytesParser;
+///
+/// let mut parser = BytesParser::new();
+/// let chunk = Bytes::from_static(b"id: 1\ndata: hello\n\n");
+/// parser.push(chunk.clone());
+/// let event = parser.next_event().unwrap().unwrap();
+/// assert_eq!(event.data(), "hello");
+/// assert_eq!(event.data().as_ptr(), chunk[12..].as_ptr()); // not copied
+/// assert!(parser.next_event().is_none());
+/// assert_eq!(parser.finish(), ssewire::StreamEnd::Clean);
+/// ```
+#[derive(Debug)]
+pub struct BytesParser {
+    parser: Parser<Vec<u8>>,
+    /// Chunks pushed and not yet parsed through, with their lengths as pushed
+    /// (what a slice of them keeps alive).
+    chunks: VecDeque<(Bytes, usize)>,
+    copy_threshold: usize,
+    /// The last event's type and ID, shared with the next event when equal.
+    event_type: Bytes,
+    id: Bytes,
+}
+
+impl Default for BytesParser {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl BytesParser {
+    /// The default [`copy_threshold`](Self::copy_threshold): 4 KiB.
+    pub const DEFAULT_COPY_THRESHOLD: usize = 4 << 10;
+
+    /// A parser with the adapters' default configuration (see the
+    /// [crate docs](crate#adapters)).
+    pub fn new() -> Self {
+        Self::with_config(ADAPTER_CONFIG)
+    }
+
+    /// A parser with `config`.
+    pub fn with_config(config: Config) -> Self {
+        Self {
+            parser: Parser::with_config(Vec::new(), config),
+            chunks: VecDeque::new(),
+            copy_threshold: Self::DEFAULT_COPY_THRESHOLD,
+            event_type: Bytes::new(),
+            id: Bytes::new(),
+        }
+    }
+
+    /// Data is sliced from its chunk only if the rest of the chunk is at most
+    /// this many bytes, or no larger than the data; else it is copied, so a
+    /// small event never keeps a large chunk alive. 0: slice only data that
+    /// is at least half its chunk; `usize::MAX`: always slice.
+    #[must_use]
+    pub fn copy_threshold(mut self, bytes: usize) -> Self {
+        self.copy_threshold = bytes;
+        self
+    }
+
+    /// Queues a chunk to parse; [`next_event`](Self::next_event) parses it.
+    pub fn push(&mut self, chunk: Bytes) {
+        if !chunk.is_empty() {
+            let len = chunk.len();
+            self.chunks.push_back((chunk, len));
+        }
+    }
+
+    /// The next event (or refused event) in the chunks pushed so far, or
+    /// `None` when they are used up: push the next chunk, or
+    /// [`finish`](Self::finish).
+    pub fn next_event(&mut self) -> Option<Result<BytesEvent, Error>> {
+        while let Some((chunk, pinned)) = self.chunks.front_mut() {
+            let (step, used) = self.parser.feed(chunk);
+            let found = match step {
+                Ok(Step::Event(event)) => {
+                    let (pinned, threshold) = (*pinned, self.copy_threshold);
+                    let data = Part::of(chunk, pinned, event.data(), threshold).bytes(chunk);
+                    let event_type = if event.has_event_type() {
+                        event.event_type()
+                    } else {
+                        b""
+                    };
+                    let event_type = Part::of(chunk, pinned, event_type, threshold)
+                        .reuse(&mut self.event_type, chunk);
+                    let id =
+                        Part::of(chunk, pinned, event.id(), threshold).reuse(&mut self.id, chunk);
+                    Some(Ok(BytesEvent {
+                        event_type,
+                        data,
+                        id,
+                    }))
+                }
+                // `Stopped` repeats an error already handed out.
+                Err(Error::Stopped) => None,
+                Err(error) => Some(Err(error)),
+                Ok(_) => None,
+            };
+            chunk.advance(used);
+            if chunk.is_empty() {
+                self.chunks.pop_front();
+            }
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+
+    /// Ends the stream (see [`Parser::finish`]): call once
+    /// [`next_event`](Self::next_event) has returned `None`. Bytes of chunks
+    /// still queued are dropped and counted as discarded.
+    pub fn finish(&mut self) -> StreamEnd {
+        let unparsed = self.chunks.drain(..).fold(0u64, |sum, (chunk, _)| {
+            sum.saturating_add(chunk.len() as u64)
+        });
+        match self.parser.finish() {
+            StreamEnd::Clean if unparsed == 0 => StreamEnd::Clean,
+            StreamEnd::Clean => StreamEnd::Truncated {
+                discarded: unparsed,
+            },
+            StreamEnd::Truncated { discarded } => StreamEnd::Truncated {
+                discarded: discarded.saturating_add(unparsed),
+            },
+        }
+    }
+
+    /// Whether an error with [`OnLimit::Stop`](crate::OnLimit::Stop) stopped
+    /// the parser: it drops all input from then on.
+    pub fn is_stopped(&self) -> bool {
+        self.parser.is_stopped()
+    }
+
+    /// The last event ID (empty when none was set), to reconnect with.
+    pub fn last_event_id(&self) -> &[u8] {
+        self.parser.last_event_id()
+    }
+
+    /// The reconnection time from the last valid `retry` field, in ms.
+    pub fn reconnection_time(&self) -> Option<u64> {
+        self.parser.reconnection_time()
+    }
+}
+
+/// Where a field's bytes lie: in the chunk (and worth slicing), or not.
+enum Part<'a> {
+    Slice(Range<usize>),
+    Copy(&'a [u8]),
+}
+
+impl<'a> Part<'a> {
+    fn of(chunk: &[u8], pinned: usize, bytes: &'a [u8], copy_threshold: usize) -> Self {
+        // Address arithmetic only (no unsafe): is `bytes` inside `chunk`?
+        let base = chunk.as_ptr() as usize;
+        let start = (bytes.as_ptr() as usize).wrapping_sub(base);
+        let extra = pinned.saturating_sub(bytes.len());
+        match start.checked_add(bytes.len()) {
+            Some(end)
+                if end <= chunk.len()
+                    && !bytes.is_empty()
+                    && extra <= copy_threshold.max(bytes.len()) =>
+            {
+                Part::Slice(start..end)
+            }
+            _ => Part::Copy(bytes),
+        }
+    }
+
+    fn bytes(self, chunk: &Bytes) -> Bytes {
+        match self {
+            Part::Slice(range) => chunk.slice(range),
+            Part::Copy(bytes) => Bytes::copy_from_slice(bytes),
+        }
+    }
+
+    /// `last` when it holds the same bytes (no allocation), else these bytes,
+    /// which become `last`.
+    fn reuse(self, last: &mut Bytes, chunk: &Bytes) -> Bytes {
+        let same = match &self {
+            Part::Slice(range) => chunk.get(range.clone()) == Some(&last[..]),
+            Part::Copy(bytes) => *bytes == &last[..],
+        };
+        if !same {
+            *last = self.bytes(chunk);
+        }
+        last.clone()
+    }
+}
+
+/// Appends; never fails (grows as needed).
+impl ByteSink for BytesMut {
+    type Error = Infallible;
+
+    fn put(&mut self, bytes: &[u8]) -> Result<(), Infallible> {
+        self.extend_from_slice(bytes);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+
+    use super::BytesParser;
+    use crate::StreamEnd;
+
+    #[test]
+    fn finishing_with_chunks_left_counts_them_as_discarded() {
+        let mut parser = BytesParser::new();
+        parser.push(Bytes::from_static(b"data: a"));
+        parser.push(Bytes::from_static(b"\n\n"));
+        assert_eq!(parser.finish(), StreamEnd::Truncated { discarded: 9 });
+        parser.push(Bytes::from_static(b"data: a\n\n"));
+        assert_eq!(
+            parser.next_event().map(|e| e.map(|e| e.into_data())),
+            Some(Ok(Bytes::from_static(b"a")))
+        );
+        assert_eq!(parser.finish(), StreamEnd::Clean);
+    }
+}

@@ -1,0 +1,146 @@
+//! A tokio-util 0.7 codec (feature `tokio-util`): events in, with per-event
+//! errors as items so that one refused event does not end a `FramedRead`;
+//! events, comments and raw bytes out.
+
+use std::io;
+use std::vec::Vec;
+
+use bytes::{Buf, BytesMut};
+use tokio_util::codec::{Decoder, Encoder};
+
+use super::ADAPTER_CONFIG;
+use crate::{Comment, Config, Error, OwnedEvent, Parser, ServerEvent, Step, StreamEnd};
+
+/// A [`Decoder`] of events and an [`Encoder`] of [`ServerEvent`]s,
+/// [`Comment`]s and raw bytes (`&[u8]`, such as [`KEEP_ALIVE`](crate::KEEP_ALIVE)).
+///
+/// A `FramedRead` ends at the first `Err` of its decoder, so a refused event
+/// (a limit, strict UTF-8) is an item, `Err(ssewire::Error)`, and decoding
+/// goes on; the decoder itself never fails. At the end of the input
+/// [`decode_eof`](Decoder::decode_eof) hands out what is left, then records
+/// how the stream ended ([`end`](Self::end)) and returns `Ok(None)`: bytes of
+/// an unfinished event are discarded as the spec says, not turned into an
+/// I/O error.
+///
+/// With [`OnLimit::Stop`](crate::OnLimit::Stop) nothing comes after the
+/// error, but the `FramedRead` still reads its input to the end (a decoder
+/// can only end it with an I/O error).
+#[derive(Debug)]
+pub struct EventCodec {
+    parser: Parser<Vec<u8>>,
+    end: Option<StreamEnd>,
+}
+
+impl Default for EventCodec {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl EventCodec {
+    /// A codec with the adapters' default configuration (see the
+    /// [crate docs](crate#adapters)).
+    pub fn new() -> Self {
+        Self::with_config(ADAPTER_CONFIG)
+    }
+
+    /// A codec whose decoder parses with `config`.
+    pub fn with_config(config: Config) -> Self {
+        Self {
+            parser: Parser::with_config(Vec::new(), config),
+            end: None,
+        }
+    }
+
+    /// How the stream ended: `None` until `decode_eof` has seen the end.
+    pub fn end(&self) -> Option<StreamEnd> {
+        self.end
+    }
+
+    /// The last event ID (empty when none was set), to reconnect with.
+    pub fn last_event_id(&self) -> &[u8] {
+        self.parser.last_event_id()
+    }
+
+    /// The reconnection time from the last valid `retry` field, in ms.
+    pub fn reconnection_time(&self) -> Option<u64> {
+        self.parser.reconnection_time()
+    }
+}
+
+impl Decoder for EventCodec {
+    type Item = Result<OwnedEvent, Error>;
+    type Error = io::Error;
+
+    fn decode(&mut self, src: &mut BytesMut) -> io::Result<Option<Self::Item>> {
+        // The parser keeps what it needs of an unfinished line: all of `src`
+        // is consumed, so the read buffer does not grow with a long event.
+        while !src.is_empty() {
+            let (step, used) = self.parser.feed(src);
+            let found = match step {
+                Ok(Step::Event(event)) => Some(Ok(OwnedEvent::from(event))),
+                // `Stopped` repeats an error already handed out.
+                Err(Error::Stopped) => None,
+                Err(error) => Some(Err(error)),
+                Ok(_) => None,
+            };
+            src.advance(used);
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
+        Ok(None)
+    }
+
+    fn decode_eof(&mut self, src: &mut BytesMut) -> io::Result<Option<Self::Item>> {
+        if let Some(item) = self.decode(src)? {
+            return Ok(Some(item));
+        }
+        if self.end.is_none() {
+            self.end = Some(self.parser.finish());
+        }
+        Ok(None)
+    }
+}
+
+impl Encoder<ServerEvent<'_>> for EventCodec {
+    type Error = io::Error;
+
+    fn encode(&mut self, event: ServerEvent<'_>, dst: &mut BytesMut) -> io::Result<()> {
+        Encoder::<&ServerEvent<'_>>::encode(self, &event, dst)
+    }
+}
+
+impl Encoder<&ServerEvent<'_>> for EventCodec {
+    type Error = io::Error;
+
+    fn encode(&mut self, event: &ServerEvent<'_>, dst: &mut BytesMut) -> io::Result<()> {
+        dst.reserve(event.encoded_len());
+        match event.write(dst) {
+            Ok(_) => Ok(()),
+            Err(never) => match never {},
+        }
+    }
+}
+
+impl Encoder<Comment<'_>> for EventCodec {
+    type Error = io::Error;
+
+    fn encode(&mut self, comment: Comment<'_>, dst: &mut BytesMut) -> io::Result<()> {
+        dst.reserve(comment.encoded_len());
+        match comment.write(dst) {
+            Ok(_) => Ok(()),
+            Err(never) => match never {},
+        }
+    }
+}
+
+/// Raw bytes, written as they are (a pre-encoded event, [`KEEP_ALIVE`](crate::KEEP_ALIVE)).
+impl Encoder<&[u8]> for EventCodec {
+    type Error = io::Error;
+
+    fn encode(&mut self, bytes: &[u8], dst: &mut BytesMut) -> io::Result<()> {
+        dst.extend_from_slice(bytes);
+        Ok(())
+    }
+}

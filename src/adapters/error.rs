@@ -1,0 +1,80 @@
+//! The one error type of the adapters.
+
+use core::fmt;
+
+use crate::Error;
+
+/// What an adapter yields instead of an event: the transport's error, passed
+/// through typed, or the parser's refusal of one event (after which the
+/// adapter goes on, see [`OnLimit`](crate::OnLimit)).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadError<E> {
+    /// The transport failed: an I/O error, a body or stream error.
+    Transport(E),
+    /// One event was refused (a limit, strict UTF-8); later events still come.
+    Parse(Error),
+}
+
+impl<E> ReadError<E> {
+    /// The parser's error, if this is one.
+    pub fn parse_error(&self) -> Option<Error> {
+        match self {
+            Self::Parse(error) => Some(*error),
+            Self::Transport(_) => None,
+        }
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for ReadError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Transport(error) => write!(f, "reading the event stream failed: {error}"),
+            Self::Parse(error) => fmt::Display::fmt(error, f),
+        }
+    }
+}
+
+/// The message includes the inner error's, so `source` is `None` (a report
+/// would say it twice); match on the variant for the typed error.
+impl<E: core::error::Error> core::error::Error for ReadError<E> {}
+
+impl<E> From<Error> for ReadError<E> {
+    fn from(error: Error) -> Self {
+        Self::Parse(error)
+    }
+}
+
+/// I/O errors as they were; parse errors as `InvalidData`.
+#[cfg(feature = "std")]
+impl From<ReadError<std::io::Error>> for std::io::Error {
+    fn from(error: ReadError<std::io::Error>) -> Self {
+        match error {
+            ReadError::Transport(error) => error,
+            ReadError::Parse(error) => std::io::Error::new(std::io::ErrorKind::InvalidData, error),
+        }
+    }
+}
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+    use std::io;
+    use std::string::ToString;
+
+    use super::ReadError;
+    use crate::Error;
+
+    #[test]
+    fn says_what_failed_and_converts_to_io() {
+        let transport: ReadError<io::Error> =
+            ReadError::Transport(io::ErrorKind::BrokenPipe.into());
+        assert_eq!(
+            transport.to_string(),
+            "reading the event stream failed: broken pipe"
+        );
+        assert_eq!(io::Error::from(transport).kind(), io::ErrorKind::BrokenPipe);
+        let parse = ReadError::<io::Error>::from(Error::IdTooLong { limit: 4 });
+        assert_eq!(parse.parse_error(), Some(Error::IdTooLong { limit: 4 }));
+        assert_eq!(parse.to_string(), "event ID exceeds the limit of 4 bytes");
+        assert_eq!(io::Error::from(parse).kind(), io::ErrorKind::InvalidData);
+    }
+}

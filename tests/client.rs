@@ -399,3 +399,37 @@ fn marking_the_stream_complete_closes_the_open_connection() {
     assert_eq!(next(&mut client), None);
     assert_eq!(next(&mut client), None);
 }
+
+#[test]
+fn comments_are_items_only_when_the_parser_keeps_them() {
+    let stream = b": keep-alive\ndata: x\n\n";
+    let server_off = server(vec![Answer::Stream(vec![Ok(stream)])]);
+    let items = run(
+        Client::new(Options::new(), Fake::default(), send(&server_off)).complete_when(|_| true),
+        10,
+    );
+    assert_eq!(
+        items,
+        [
+            "Opened".to_string(),
+            event("x", ""),
+            "Stopped(Complete)".into()
+        ]
+    );
+
+    let server_on = server(vec![Answer::Stream(vec![Ok(stream)])]);
+    let parser = ssewire::Parser::with_config(Vec::new(), ssewire::Config::new().comments(true));
+    let state = ssewire::reconnect::State::with_parser(Options::new(), parser);
+    let client =
+        Client::with_state(state, Fake::default(), send(&server_on)).complete_when(|_| true);
+    let items = run(client, 10);
+    assert_eq!(
+        items,
+        [
+            "Opened".to_string(),
+            r#"Comment { text: "keep-alive", truncated: false }"#.into(),
+            event("x", ""),
+            "Stopped(Complete)".into()
+        ]
+    );
+}

@@ -7,38 +7,18 @@ use ssewire::{Config, Error, Event, Handler, OnLimit, Parser, StreamEnd};
 use crate::exit::{Fatal, Status};
 use crate::input::{self, Source};
 use crate::style::{self, Paint};
-use crate::{json, CatArgs, HttpArgs};
+use crate::{json, url, CatArgs};
 
 pub fn run(args: &CatArgs) -> Result<Status, Fatal> {
     let source = Source::parse(args.input.as_deref());
     if let Source::Url(url) = &source {
-        return url_input(url, &args.http);
+        // A live stream: every event is flushed as it comes.
+        let mut out = Printer::new(args, true);
+        return url::run(url, args, parser(args), &mut out);
     }
     let mut opened = source.open()?;
-    let config = Config::new()
-        .comments(args.comments)
-        .max_event_bytes(args.max_event_size)
-        .strict_utf8(args.strict_utf8)
-        // One bad event is reported and skipped: the rest is still worth seeing.
-        .on_limit(OnLimit::SkipEvent);
-    let mut parser = Parser::with_config(Vec::new(), config);
-    let format = if std::io::stdout().is_terminal() && !args.json {
-        Format::Pretty(Paint {
-            on: style::stdout_colour(),
-        })
-    } else {
-        Format::Json
-    };
-    let mut out = Printer {
-        out: io::BufWriter::new(io::stdout().lock()),
-        format,
-        line: String::new(),
-        until_data: args.until_data.as_deref().map(str::as_bytes),
-        flush_each: opened.live,
-        done: false,
-        stream_errors: 0,
-        result: Ok(()),
-    };
+    let mut parser = parser(args);
+    let mut out = Printer::new(args, opened.live);
     let mut chunk = vec![0u8; input::CHUNK];
     let name = source.name();
     let end = loop {
@@ -63,20 +43,18 @@ pub fn run(args: &CatArgs) -> Result<Status, Fatal> {
     out.write_end(end, parser.last_event_id());
     out.result = out.out.flush();
     out.check()?;
-    Ok(if out.stream_errors > 0 {
-        Status::Stream
-    } else if matches!(end, Some(StreamEnd::Truncated { .. })) {
-        Status::Failed
-    } else {
-        Status::Ok
-    })
+    Ok(out.status(matches!(end, Some(StreamEnd::Truncated { .. }))))
 }
 
-/// Where the reconnecting client (issue 12) plugs in: the URL options are
-/// parsed and checked already (`HttpArgs`); the events it hands out go to the
-/// same `Printer`, and its reconnections keep the last event ID.
-fn url_input(url: &str, _http: &HttpArgs) -> Result<Status, Fatal> {
-    Err(input::url_not_built(url))
+/// The parser `cat` reads with, files and URLs alike.
+fn parser(args: &CatArgs) -> Parser<Vec<u8>> {
+    let config = Config::new()
+        .comments(args.comments)
+        .max_event_bytes(args.max_event_size)
+        .strict_utf8(args.strict_utf8)
+        // One bad event is reported and skipped: the rest is still worth seeing.
+        .on_limit(OnLimit::SkipEvent);
+    Parser::with_config(Vec::new(), config)
 }
 
 /// Hands one step of the parser to the printer; returns the bytes used.
@@ -105,7 +83,7 @@ enum Format {
 }
 
 /// Writes what the parser hands out; keeps the first write failure.
-struct Printer<'a> {
+pub struct Printer<'a> {
     out: io::BufWriter<io::StdoutLock<'a>>,
     format: Format,
     line: String,
@@ -118,7 +96,46 @@ struct Printer<'a> {
     result: io::Result<()>,
 }
 
-impl Printer<'_> {
+impl<'a> Printer<'a> {
+    pub fn new(args: &'a CatArgs, flush_each: bool) -> Self {
+        let format = if std::io::stdout().is_terminal() && !args.json {
+            Format::Pretty(Paint {
+                on: style::stdout_colour(),
+            })
+        } else {
+            Format::Json
+        };
+        Printer {
+            out: io::BufWriter::new(io::stdout().lock()),
+            format,
+            line: String::new(),
+            until_data: args.until_data.as_deref().map(str::as_bytes),
+            flush_each,
+            done: false,
+            stream_errors: 0,
+            result: Ok(()),
+        }
+    }
+
+    /// The exit status once the stream is over: a dropped event first, then
+    /// an end inside an event.
+    pub fn status(&self, incomplete: bool) -> Status {
+        if self.stream_errors > 0 {
+            Status::Stream
+        } else if incomplete {
+            Status::Failed
+        } else {
+            Status::Ok
+        }
+    }
+
+    /// Writes what is buffered; a failure is kept for `check`.
+    pub fn flush(&mut self) {
+        if self.result.is_ok() {
+            self.result = self.out.flush();
+        }
+    }
+
     fn write_line(&mut self) {
         if self.result.is_ok() {
             self.result = writeln!(self.out, "{}", self.line);
@@ -130,7 +147,7 @@ impl Printer<'_> {
 
     /// Ends the command on a write failure; a closed pipe (`| head`) ends it
     /// quietly and successfully.
-    fn check(&mut self) -> Result<(), Fatal> {
+    pub fn check(&mut self) -> Result<(), Fatal> {
         match std::mem::replace(&mut self.result, Ok(())) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Fatal::quiet()),
@@ -138,7 +155,7 @@ impl Printer<'_> {
         }
     }
 
-    fn write_end(&mut self, end: Option<StreamEnd>, last_event_id: &[u8]) {
+    pub fn write_end(&mut self, end: Option<StreamEnd>, last_event_id: &[u8]) {
         let id = String::from_utf8_lossy(last_event_id);
         let end = match end {
             Some(StreamEnd::Clean) => "clean",

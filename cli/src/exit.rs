@@ -18,7 +18,8 @@ pub enum Status {
     Input = 3,
     /// The stream broke a parser limit or strict UTF-8.
     Stream = 4,
-    /// A URL could not be fetched (for now: URL input is not built yet).
+    /// A URL could not be fetched: refused, a status other than 200 or 204,
+    /// not `text/event-stream`.
     Network = 5,
     /// `conform`: the program under test could not be started.
     Program = 6,
@@ -38,7 +39,7 @@ Exit status:
   2  usage error
   3  input missing, a directory, or unreadable
   4  stream broke a limit or strict UTF-8
-  5  URL input failed (not built yet)
+  5  cat: a URL could not be fetched (refused, an HTTP error, not an event stream)
   6  conform: the program under test could not be started";
 
 /// `ssewire cat --help`: its statuses.
@@ -49,7 +50,8 @@ Exit status:
   2  usage error
   3  input missing, a directory, or unreadable
   4  an event broke --max-event-size or --strict-utf8 (it was skipped)
-  5  URL input failed (not built yet)";
+  5  a URL could not be fetched: refused, a status other than 200 or 204
+     (not retried before the stream opened), or not text/event-stream";
 
 /// `ssewire conform --help`: its statuses.
 pub const CONFORM_STATUSES: &str = "\
@@ -100,6 +102,9 @@ pub fn describe_io(error: &std::io::Error) -> String {
         ErrorKind::NotFound => "no such file".into(),
         ErrorKind::PermissionDenied => "permission denied".into(),
         ErrorKind::IsADirectory => "is a directory".into(),
+        ErrorKind::ConnectionRefused => "connection refused".into(),
+        ErrorKind::ConnectionReset => "connection reset".into(),
+        ErrorKind::TimedOut => "timed out".into(),
         _ => {
             let text = error.to_string();
             match text.find(" (os error") {

@@ -1,4 +1,4 @@
-//! Where a stream comes from: a file, stdin, or (later) a URL.
+//! Where a stream comes from: a file, stdin, or a URL (read by `url`).
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -34,7 +34,7 @@ impl Source {
         }
     }
 
-    /// Opens a file or stdin. A directory is refused here: on Unix `open`
+    /// Opens a file or stdin (a URL is fetched by `url::run`). A directory is refused here: on Unix `open`
     /// succeeds on one and only the first read fails.
     pub fn open(&self) -> Result<Opened, Fatal> {
         match self {
@@ -55,17 +55,12 @@ impl Source {
                     live,
                 })
             }
-            Source::Url(url) => Err(url_not_built(url)),
+            Source::Url(url) => Err(Fatal::new(
+                Status::Usage,
+                format!("{url}: a URL, not a file"),
+            )),
         }
     }
-}
-
-/// The error for a URL until the reconnecting client is wired in.
-pub fn url_not_built(url: &str) -> Fatal {
-    Fatal::new(
-        Status::Network,
-        format!("{url}: URL input needs the client (not built yet); pipe it in instead: curl -sN URL | ssewire cat"),
-    )
 }
 
 /// An open stream.

@@ -10,6 +10,7 @@ mod json;
 mod lint;
 mod size;
 mod style;
+mod url;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,6 +45,15 @@ enum Command {
 /// {"end": "clean"|"incomplete", "last_event_id": ...}) or, on a terminal, a
 /// readable coloured form. Each event is written as soon as it is complete:
 /// `curl -sN URL | ssewire cat` is live.
+///
+/// A URL is fetched and followed as EventSource does: when the stream ends or
+/// breaks, the same request is sent again after the server's `retry` time
+/// (3 s until it sets one; backoff while attempts fail), with the
+/// Last-Event-ID of the last event. Each reconnection is one line on stderr;
+/// stdout has only the stream, and an end line only when the server ends it
+/// for good (a 204, or the one connection of --no-reconnect). Until the stream
+/// has opened once, any failure ends the command (status 5); after that,
+/// 429, 502, 503 and 504 are retried, honouring Retry-After.
 #[derive(Args)]
 #[command(after_help = exit::CAT_STATUSES)]
 pub struct CatArgs {
@@ -68,21 +78,24 @@ pub struct CatArgs {
     pub http: HttpArgs,
 }
 
-/// Options for URL input, used once the client is wired in.
+/// Options for URL input.
 #[derive(Args, Debug, Default)]
 #[command(next_help_heading = "URL input")]
 pub struct HttpArgs {
     /// HTTP method (default GET, or POST with -d).
     #[arg(short = 'X', long = "request", value_name = "METHOD", value_parser = http::method)]
     pub method: Option<String>,
-    /// A request header, `Name: value`; repeatable.
+    /// A request header, `Name: value`; repeatable. Replaces the default
+    /// Accept or Cache-Control; a Last-Event-ID resumes from that ID.
     #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = http::header)]
     pub headers: Vec<String>,
-    /// Request body; `@FILE` reads it from FILE.
+    /// Request body; `@FILE` reads it from FILE (once, at the start). Sent
+    /// again with every reconnection.
     #[arg(short = 'd', long = "data", value_name = "DATA")]
     pub body: Option<String>,
-    /// Do not reconnect when the stream drops (by default: reconnect with
-    /// Last-Event-ID, waiting the server's `retry` time).
+    /// One connection: its end ends the command (status 0 after a clean end,
+    /// 1 inside an event or on a broken connection). By default: reconnect
+    /// with Last-Event-ID, waiting the server's `retry` time.
     #[arg(long)]
     pub no_reconnect: bool,
 }

@@ -47,10 +47,8 @@ async fn main() {
         }
     }
     assert_eq!(seen, ["first", "second", "third"]);
-    let ids: Vec<_> = server
-        .requests()
-        .into_iter()
-        .map(|r| r.last_event_id)
-        .collect();
-    assert_eq!(ids, [None, Some("1".into()), Some("3".into())]);
+    assert_eq!(
+        server.last_event_ids(),
+        [None, Some("1".into()), Some("3".into())]
+    );
 }

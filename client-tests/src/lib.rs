@@ -92,6 +92,8 @@ pub struct Request {
     pub last_event_id: Option<String>,
     /// The request body.
     pub body: String,
+    /// Every header, names in lower case, in the order received.
+    pub headers: Vec<(String, String)>,
     /// When it arrived, since the server started.
     pub at: Duration,
 }
@@ -115,6 +117,12 @@ impl Server {
     /// Every request so far.
     pub fn requests(&self) -> Vec<Request> {
         self.requests.lock().expect("not poisoned").clone()
+    }
+
+    /// The `Last-Event-ID` of every request so far.
+    pub fn last_event_ids(&self) -> Vec<Option<String>> {
+        let requests = self.requests.lock().expect("not poisoned");
+        requests.iter().map(|r| r.last_event_id.clone()).collect()
     }
 }
 
@@ -161,6 +169,13 @@ pub async fn serve_with_page(script: Vec<Answer>, page: Option<Page>) -> Server 
                             .get("last-event-id")
                             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
                         body: String::from_utf8_lossy(&body).into_owned(),
+                        headers: headers
+                            .iter()
+                            .map(|(name, value)| {
+                                let value = String::from_utf8_lossy(value.as_bytes());
+                                (name.to_string(), value.into_owned())
+                            })
+                            .collect(),
                         at: started.elapsed(),
                     });
                     requests.len() - 1

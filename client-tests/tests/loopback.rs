@@ -83,14 +83,6 @@ fn reasons(items: &[Item<String, reqwest::Error>]) -> Vec<(Duration, Reason)> {
         .collect()
 }
 
-fn ids(server: &Server) -> Vec<Option<String>> {
-    server
-        .requests()
-        .into_iter()
-        .map(|r| r.last_event_id)
-        .collect()
-}
-
 /// The gaps between requests are the waits, give or take a loaded machine.
 fn assert_waits(server: &Server, waits: &[Duration]) {
     let at: Vec<Duration> = server.requests().iter().map(|r| r.at).collect();
@@ -139,7 +131,7 @@ async fn drops_mid_event_between_events_and_after_a_retry_resume_with_the_right_
         ]
     );
     assert_eq!(
-        ids(&server),
+        server.last_event_ids(),
         [
             None,
             Some("2".into()),
@@ -172,7 +164,10 @@ async fn a_cut_event_at_a_clean_end_is_reported_truncated() {
         reasons(&items)[0],
         (ms(100), Reason::Truncated { discarded: 9 })
     );
-    assert_eq!(ids(&server), [None, Some("1".into()), Some("2".into())]);
+    assert_eq!(
+        server.last_event_ids(),
+        [None, Some("1".into()), Some("2".into())]
+    );
 }
 
 #[tokio::test]
@@ -196,7 +191,7 @@ async fn statuses_stop_or_retry_and_the_body_is_readable() {
     let reasons = reasons(&items);
     assert_eq!(reasons[1], (Duration::from_secs(1), Reason::Status(503)));
     assert_eq!(
-        ids(&server),
+        server.last_event_ids(),
         [None, Some("1".into()), Some("1".into()), Some("2".into())]
     );
     assert_waits(&server, &[ms(100), Duration::from_secs(1), ms(100)]);
@@ -284,7 +279,10 @@ async fn an_idle_stream_is_reconnected_keep_alives_keep_it_open() {
         [pair("a", "1"), pair("b", "2"), pair("c", "3")]
     );
     assert_eq!(reasons(&items)[0], (ms(100), Reason::Idle));
-    assert_eq!(ids(&server), [None, Some("2".into()), Some("3".into())]);
+    assert_eq!(
+        server.last_event_ids(),
+        [None, Some("2".into()), Some("3".into())]
+    );
 }
 
 #[tokio::test]

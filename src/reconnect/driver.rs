@@ -108,6 +108,14 @@ pub enum Item<B, E> {
     /// A `retry` field set the reconnection time (as sent; the wait is kept
     /// within [`Options::min_delay`] and [`Options::max_delay`]).
     Retry(Duration),
+    /// A comment line, only from a parser configured with
+    /// [`Config::comments`](crate::Config::comments) (keep-alives, say).
+    Comment {
+        /// The text after the colon (and one space, as in a field).
+        text: Vec<u8>,
+        /// Cut at the parser's limit.
+        truncated: bool,
+    },
     /// The parser refused an event (a limit); the stream goes on.
     Invalid(Error),
     /// Sending the request or reading the body failed; [`Item::Reconnecting`]
@@ -138,6 +146,11 @@ impl<B, E: fmt::Debug> fmt::Debug for Item<B, E> {
             Self::Opened => f.write_str("Opened"),
             Self::Event(event) => f.debug_tuple("Event").field(event).finish(),
             Self::Retry(time) => f.debug_tuple("Retry").field(time).finish(),
+            Self::Comment { text, truncated } => f
+                .debug_struct("Comment")
+                .field("text", &alloc::string::String::from_utf8_lossy(text))
+                .field("truncated", truncated)
+                .finish(),
             Self::Invalid(error) => f.debug_tuple("Invalid").field(error).finish(),
             Self::Error(error) => f.debug_tuple("Error").field(error).finish(),
             Self::Rejected { status, .. } => f
@@ -435,6 +448,15 @@ impl<B, E> Handler for ToItems<'_, B, E> {
     fn retry(&mut self, ms: u64) {
         if !self.complete {
             self.queue.push_back(Item::Retry(Duration::from_millis(ms)));
+        }
+    }
+
+    fn comment(&mut self, text: &[u8], truncated: bool) {
+        if !self.complete {
+            self.queue.push_back(Item::Comment {
+                text: text.to_vec(),
+                truncated,
+            });
         }
     }
 

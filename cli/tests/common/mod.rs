@@ -16,15 +16,26 @@ pub fn fixtures() -> PathBuf {
     root().join("spec-fixtures")
 }
 
-/// Runs `ssewire ARGS` with `stdin` as its input, in the repository root.
-pub fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(BIN)
+/// `ssewire ARGS` in the repository root, its output piped, with no proxy
+/// (URLs in tests are on 127.0.0.1) and no NO_COLOR from the environment.
+pub fn ssewire(args: &[&str]) -> Command {
+    let mut command = Command::new(BIN);
+    command
         .args(args)
         .current_dir(root())
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        .env_remove("NO_COLOR");
+    for proxy in ["http_proxy", "https_proxy", "all_proxy"] {
+        command.env_remove(proxy).env_remove(proxy.to_uppercase());
+    }
+    command
+}
+
+/// Runs `ssewire ARGS` with `stdin` as its input, in the repository root.
+pub fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = ssewire(args)
+        .stdin(Stdio::piped())
         .spawn()
         .expect("ssewire starts");
     let mut input = child.stdin.take().expect("piped stdin");

@@ -1,0 +1,328 @@
+//! `ssewire cat URL`: the stream fetched with reqwest, on a one-thread tokio
+//! runtime, through `ssewire::reconnect::Client` (reconnection with
+//! Last-Event-ID, the server's `retry`, backoff).
+//!
+//! Until the stream has opened once, any failure ends the command (a wrong
+//! URL fails at once, as with curl); after that, drops are reconnected and
+//! reported on stderr. Stdout carries only the stream.
+
+use std::future::{poll_fn, Future};
+use std::hash::{BuildHasher, Hasher};
+use std::pin::{pin, Pin};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use futures_core::Stream;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
+use ssewire::reconnect::{
+    Client, Item, Options, Reason, RequestHeaders, Response, Runtime, State, Stop,
+};
+use ssewire::{Parser, StreamEnd};
+
+use crate::cat::Printer;
+use crate::exit::{describe_io, Fatal, Status};
+use crate::{CatArgs, HttpArgs};
+
+pub fn run(
+    url: &str,
+    args: &CatArgs,
+    parser: Parser<Vec<u8>>,
+    out: &mut Printer<'_>,
+) -> Result<Status, Fatal> {
+    let (request, seed) = Request::from_args(url, &args.http)?;
+    let mut state = State::with_parser(options(), parser);
+    if let Some(id) = seed {
+        state
+            .set_last_event_id(id.as_bytes())
+            .map_err(|e| Fatal::new(Status::Usage, format!("Last-Event-ID: {e}")))?;
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Fatal::new(Status::Network, format!("{url}: {}", describe_io(&e))))?;
+    runtime.block_on(follow(url, request, state, args, out))
+}
+
+/// The client's rules for the command: what `EventSource` does, and what
+/// gateways and rate limiters answer for a passing trouble (429, 502, 503,
+/// 504) is retried once the stream has opened.
+fn options() -> Options {
+    Options::new().retry_gateway_errors()
+}
+
+async fn follow(
+    url: &str,
+    request: Request,
+    state: State,
+    args: &CatArgs,
+    out: &mut Printer<'_>,
+) -> Result<Status, Fatal> {
+    let http = reqwest::Client::builder()
+        .user_agent(concat!("ssewire/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| fail(url, &describe(&e)))?;
+    let mut client = Client::with_state(state, Clock::new(), move |headers| {
+        request.send(&http, headers)
+    });
+    if let Some(text) = args.until_data.clone() {
+        client = client.complete_when(move |event| event.data() == text);
+    }
+    let mut client = pin!(client);
+    let mut opened = false;
+    // A response is being read (an error now is a broken connection).
+    let mut streaming = false;
+    // Why the last attempt failed, for the message that follows it.
+    let mut failure = None;
+    // `None`: the stream was left (--until-data), not ended by the server.
+    let end = loop {
+        let Some(item) = poll_fn(|cx| client.as_mut().poll_next(cx)).await else {
+            break None;
+        };
+        match item {
+            Item::Opened => (opened, streaming) = (true, true),
+            Item::Event(event) => ssewire::Handler::event(out, event.as_event()),
+            Item::Retry(time) => {
+                let ms = u64::try_from(time.as_millis()).unwrap_or(u64::MAX);
+                ssewire::Handler::retry(out, ms);
+            }
+            Item::Comment { text, truncated } => ssewire::Handler::comment(out, &text, truncated),
+            Item::Invalid(error) => ssewire::Handler::error(out, error),
+            Item::Error(error) if streaming => {
+                failure = Some(format!("connection broke: {}", describe(&error)));
+            }
+            Item::Error(error) => failure = Some(describe(&error)),
+            Item::Rejected { status, body } => failure = Some(rejected(status, &body)),
+            Item::Reconnecting { after, reason } => {
+                streaming = false;
+                let why = failure.take();
+                if !opened {
+                    return Err(fail(url, &why.unwrap_or_else(|| because(reason))));
+                }
+                if args.http.no_reconnect {
+                    if let Some(why) = why {
+                        eprintln!("ssewire: {url}: {why}");
+                    }
+                    break Some(match reason {
+                        Reason::Ended => StreamEnd::Clean,
+                        // A broken connection drops the event under way too.
+                        _ => StreamEnd::Truncated { discarded: 0 },
+                    });
+                }
+                let why = why.unwrap_or_else(|| because(reason));
+                eprintln!("ssewire: reconnecting in {} ms ({why})", after.as_millis());
+            }
+            Item::Stopped(Stop::Complete) => break None,
+            Item::Stopped(Stop::NoContent) => break Some(StreamEnd::Clean),
+            Item::Stopped(stop) => {
+                let why = failure.take().unwrap_or_else(|| format!("{stop:?}"));
+                return Err(fail(url, &why));
+            }
+            _ => {}
+        }
+        out.check()?;
+    };
+    out.write_end(end, client.state().last_event_id());
+    out.flush();
+    out.check()?;
+    Ok(out.status(matches!(end, Some(StreamEnd::Truncated { .. }))))
+}
+
+fn fail(url: &str, why: &str) -> Fatal {
+    Fatal::new(Status::Network, format!("{url}: {why}"))
+}
+
+/// A reason for reconnecting, in words.
+fn because(reason: Reason) -> String {
+    match reason {
+        Reason::Ended => "stream ended".into(),
+        Reason::Truncated { discarded } => {
+            format!("stream ended inside an event; its {discarded} bytes were dropped")
+        }
+        Reason::Network => "connection failed".into(),
+        Reason::Idle => "no bytes for the idle timeout".into(),
+        Reason::Status(status) => format!("HTTP {status}"),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A response that did not open the stream, in words.
+fn rejected(status: u16, body: &Body) -> String {
+    let name = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|code| code.canonical_reason())
+        .map_or(String::new(), |name| format!(" {name}"));
+    match (status, &body.content_type) {
+        (200, Some(kind)) => {
+            format!("HTTP 200, but Content-Type is {kind:?}, not text/event-stream")
+        }
+        (200, None) => "HTTP 200, but no Content-Type (text/event-stream expected)".into(),
+        _ => format!("HTTP {status}{name}"),
+    }
+}
+
+/// A reqwest error in words: the innermost cause (connection refused, a
+/// DNS failure, a TLS error) rather than reqwest's "error sending request".
+fn describe(error: &reqwest::Error) -> String {
+    let mut cause: &dyn std::error::Error = error;
+    while let Some(next) = cause.source() {
+        if let Some(io) = next.downcast_ref::<std::io::Error>() {
+            return describe_io(io);
+        }
+        cause = next;
+    }
+    if error.is_timeout() {
+        "timed out".into()
+    } else {
+        cause.to_string()
+    }
+}
+
+/// The request `-X`, `-H` and `-d` describe, sent again on every reconnect.
+struct Request {
+    url: reqwest::Url,
+    method: reqwest::Method,
+    headers: HeaderMap,
+    body: Option<Vec<u8>>,
+}
+
+impl Request {
+    /// The request, and the `Last-Event-ID` given with -H, which seeds the
+    /// stream's ID instead of being sent as is (later IDs replace it).
+    fn from_args(url: &str, http: &HttpArgs) -> Result<(Self, Option<String>), Fatal> {
+        let usage = |why: String| Fatal::new(Status::Usage, why);
+        let parsed = reqwest::Url::parse(url).map_err(|e| usage(format!("{url}: {e}")))?;
+        let body = match http.body.as_deref() {
+            Some(data) => Some(match data.strip_prefix('@') {
+                Some(path) => std::fs::read(path).map_err(|e| Fatal::input(path, &e))?,
+                None => data.as_bytes().to_vec(),
+            }),
+            None => None,
+        };
+        let method = match (&http.method, &body) {
+            (Some(method), _) => method.as_str(),
+            (None, Some(_)) => "POST",
+            (None, None) => "GET",
+        };
+        let method = reqwest::Method::from_bytes(method.as_bytes())
+            .map_err(|_| usage(format!("{method:?} is not an HTTP method")))?;
+        let mut headers = HeaderMap::new();
+        let mut seed = None;
+        for header in &http.headers {
+            let (name, value) = header.split_once(':').unwrap_or((header, ""));
+            let value = value.trim_matches([' ', '\t']);
+            let bad = || usage(format!("{header:?} is not a valid header"));
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad())?;
+            if name == "last-event-id" {
+                seed = Some(value.to_string());
+                continue;
+            }
+            let value = HeaderValue::from_bytes(value.as_bytes()).map_err(|_| bad())?;
+            headers.append(name, value);
+        }
+        let request = Request {
+            url: parsed,
+            method,
+            headers,
+            body,
+        };
+        Ok((request, seed))
+    }
+
+    /// Sends the request with the client's headers; one given with -H
+    /// replaces the client's of that name (Accept, Cache-Control).
+    fn send(
+        &self,
+        http: &reqwest::Client,
+        extra: RequestHeaders<'_>,
+    ) -> impl Future<Output = Result<Response<Body>, reqwest::Error>> + 'static {
+        let mut headers = self.headers.clone();
+        for (name, value) in extra.iter() {
+            // The Last-Event-ID is the stream's, the others the user's if given.
+            let users = name != "last-event-id" && headers.contains_key(name);
+            if let (false, Ok(value)) = (users, HeaderValue::from_bytes(value)) {
+                headers.insert(name, value);
+            }
+        }
+        let mut request = http
+            .request(self.method.clone(), self.url.clone())
+            .headers(headers);
+        if let Some(body) = &self.body {
+            request = request.body(body.clone());
+        }
+        async move {
+            let response = request.send().await?;
+            let header = |name| response.headers().get(name).map(|v| v.as_bytes().to_vec());
+            let (kind, retry_after) = (header(CONTENT_TYPE), header(RETRY_AFTER));
+            let status = response.status().as_u16();
+            let body = Body {
+                content_type: kind
+                    .as_deref()
+                    .map(|v| String::from_utf8_lossy(v).into_owned()),
+                chunks: Box::pin(response.bytes_stream()),
+            };
+            let mut response = Response::new(status, body);
+            if let Some(kind) = kind {
+                response = response.content_type(kind);
+            }
+            if let Some(after) = retry_after {
+                response = response.retry_after(after);
+            }
+            Ok(response)
+        }
+    }
+}
+
+type Chunks = Pin<Box<dyn Stream<Item = reqwest::Result<bytes::Bytes>>>>;
+
+/// A response body, with its content type for the message when it is not a
+/// stream.
+struct Body {
+    content_type: Option<String>,
+    chunks: Chunks,
+}
+
+impl Stream for Body {
+    type Item = reqwest::Result<bytes::Bytes>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.chunks.as_mut().poll_next(cx)
+    }
+}
+
+/// tokio's timer and clock; the jitter comes from std's per-process random
+/// hash keys, so two commands started together do not retry in step.
+struct Clock {
+    start: tokio::time::Instant,
+    keys: std::collections::hash_map::RandomState,
+    count: u64,
+}
+
+impl Clock {
+    fn new() -> Self {
+        Clock {
+            start: tokio::time::Instant::now(),
+            keys: std::collections::hash_map::RandomState::new(),
+            count: 0,
+        }
+    }
+}
+
+impl Runtime for Clock {
+    type Sleep = tokio::time::Sleep;
+
+    fn sleep(&mut self, duration: Duration) -> tokio::time::Sleep {
+        tokio::time::sleep(duration)
+    }
+
+    fn now(&mut self) -> Duration {
+        self.start.elapsed()
+    }
+
+    fn random(&mut self) -> u64 {
+        self.count = self.count.wrapping_add(1);
+        let mut hasher = self.keys.build_hasher();
+        hasher.write_u64(self.count);
+        hasher.finish()
+    }
+}

@@ -76,21 +76,21 @@ impl<'a> Event<'a> {
     /// the same text). Borrowed when valid.
     #[cfg(feature = "alloc")]
     pub fn event_type_lossy(&self) -> alloc::borrow::Cow<'a, str> {
-        alloc::string::String::from_utf8_lossy(self.event_type())
+        lossy(self.event_type())
     }
 
     /// The data as text, invalid UTF-8 replaced by U+FFFD (see
     /// [`event_type_lossy`](Self::event_type_lossy)). Borrowed when valid.
     #[cfg(feature = "alloc")]
     pub fn data_lossy(&self) -> alloc::borrow::Cow<'a, str> {
-        alloc::string::String::from_utf8_lossy(self.data)
+        lossy(self.data)
     }
 
     /// The last event ID as text, invalid UTF-8 replaced by U+FFFD (see
     /// [`event_type_lossy`](Self::event_type_lossy)). Borrowed when valid.
     #[cfg(feature = "alloc")]
     pub fn id_lossy(&self) -> alloc::borrow::Cow<'a, str> {
-        alloc::string::String::from_utf8_lossy(self.id)
+        lossy(self.id)
     }
 }
 
@@ -146,6 +146,16 @@ impl core::fmt::Debug for Shown<'_> {
     }
 }
 
+/// `bytes` as text, invalid UTF-8 replaced. Valid text first: `from_utf8`
+/// checks many bytes a step, the lossy decoder one at a time.
+#[cfg(feature = "alloc")]
+fn lossy(bytes: &[u8]) -> alloc::borrow::Cow<'_, str> {
+    match core::str::from_utf8(bytes) {
+        Ok(text) => alloc::borrow::Cow::Borrowed(text),
+        Err(_) => alloc::string::String::from_utf8_lossy(bytes),
+    }
+}
+
 /// Writes `bytes` as text, invalid UTF-8 as U+FFFD (as the lossy accessors
 /// of [`Event`] do), without allocating: the `no_std` way to get the lossy
 /// text of a field.
@@ -157,6 +167,9 @@ impl core::fmt::Debug for Shown<'_> {
 /// assert_eq!(out, "café \u{FFFD}");
 /// ```
 pub fn write_lossy(out: &mut impl core::fmt::Write, bytes: &[u8]) -> core::fmt::Result {
+    if let Ok(text) = core::str::from_utf8(bytes) {
+        return out.write_str(text);
+    }
     for chunk in bytes.utf8_chunks() {
         out.write_str(chunk.valid())?;
         if !chunk.invalid().is_empty() {

@@ -6,10 +6,10 @@ use alloc::vec::Vec;
 use core::convert::Infallible;
 use core::ops::Range;
 
-use bytes::{Buf, Bytes, BytesMut};
+use bytes::{Bytes, BytesMut};
 
 use super::ADAPTER_CONFIG;
-use crate::{ByteSink, Config, Error, Event, Parser, Step, StreamEnd};
+use crate::{ByteSink, Config, Error, Event, Handler, Parser, StreamEnd};
 
 /// One event, its fields as [`Bytes`]: the data is a slice of its chunk when
 /// it lay in one chunk (see [`BytesParser`]), else copied once.
@@ -79,9 +79,11 @@ impl BytesEvent {
 #[derive(Debug)]
 pub struct BytesParser {
     parser: Parser<Vec<u8>>,
-    /// Chunks pushed and not yet parsed through, with their lengths as pushed
-    /// (what a slice of them keeps alive).
+    /// Chunks pushed and not yet parsed, with their lengths (what a slice of
+    /// them keeps alive).
     chunks: VecDeque<(Bytes, usize)>,
+    /// Events (and refused events) of the chunks parsed, not yet handed out.
+    ready: VecDeque<Result<BytesEvent, Error>>,
     copy_threshold: usize,
     /// The last event's type and ID, shared with the next event when equal.
     event_type: Bytes,
@@ -109,6 +111,7 @@ impl BytesParser {
         Self {
             parser: Parser::with_config(Vec::new(), config),
             chunks: VecDeque::new(),
+            ready: VecDeque::new(),
             copy_threshold: Self::DEFAULT_COPY_THRESHOLD,
             event_type: Bytes::new(),
             id: Bytes::new(),
@@ -137,47 +140,31 @@ impl BytesParser {
     /// `None` when they are used up: push the next chunk, or
     /// [`finish`](Self::finish).
     pub fn next_event(&mut self) -> Option<Result<BytesEvent, Error>> {
-        while let Some((chunk, pinned)) = self.chunks.front_mut() {
-            let (step, used) = self.parser.feed(chunk);
-            let found = match step {
-                Ok(Step::Event(event)) => {
-                    let (pinned, threshold) = (*pinned, self.copy_threshold);
-                    let data = Part::of(chunk, pinned, event.data(), threshold).bytes(chunk);
-                    let event_type = if event.has_event_type() {
-                        event.event_type()
-                    } else {
-                        b""
-                    };
-                    let event_type = Part::of(chunk, pinned, event_type, threshold)
-                        .reuse(&mut self.event_type, chunk);
-                    let id =
-                        Part::of(chunk, pinned, event.id(), threshold).reuse(&mut self.id, chunk);
-                    Some(Ok(BytesEvent {
-                        event_type,
-                        data,
-                        id,
-                    }))
-                }
-                // `Stopped` repeats an error already handed out.
-                Err(Error::Stopped) => None,
-                Err(error) => Some(Err(error)),
-                Ok(_) => None,
+        loop {
+            if let Some(item) = self.ready.pop_front() {
+                return Some(item);
+            }
+            // A whole chunk at a time, through `feed_all`: one call per
+            // chunk, not one per event and one more to hear it is used up.
+            let (chunk, pinned) = self.chunks.pop_front()?;
+            let mut slicer = Slicer {
+                chunk: &chunk,
+                pinned,
+                copy_threshold: self.copy_threshold,
+                event_type: &mut self.event_type,
+                id: &mut self.id,
+                ready: &mut self.ready,
             };
-            chunk.advance(used);
-            if chunk.is_empty() {
-                self.chunks.pop_front();
-            }
-            if found.is_some() {
-                return found;
-            }
+            self.parser.feed_all(&chunk, &mut slicer);
         }
-        None
     }
 
     /// Ends the stream (see [`Parser::finish`]): call once
     /// [`next_event`](Self::next_event) has returned `None`. Bytes of chunks
-    /// still queued are dropped and counted as discarded.
+    /// not parsed yet are dropped and counted as discarded (as are events
+    /// parsed and not taken, uncounted).
     pub fn finish(&mut self) -> StreamEnd {
+        self.ready.clear();
         let unparsed = self.chunks.drain(..).fold(0u64, |sum, (chunk, _)| {
             sum.saturating_add(chunk.len() as u64)
         });
@@ -206,6 +193,43 @@ impl BytesParser {
     /// The reconnection time from the last valid `retry` field, in ms.
     pub fn reconnection_time(&self) -> Option<u64> {
         self.parser.reconnection_time()
+    }
+}
+
+/// Turns what the parser hands out for one chunk into [`BytesEvent`]s.
+struct Slicer<'p> {
+    chunk: &'p Bytes,
+    pinned: usize,
+    copy_threshold: usize,
+    event_type: &'p mut Bytes,
+    id: &'p mut Bytes,
+    ready: &'p mut VecDeque<Result<BytesEvent, Error>>,
+}
+
+impl Handler for Slicer<'_> {
+    fn event(&mut self, event: Event<'_>) {
+        let (chunk, pinned, threshold) = (self.chunk, self.pinned, self.copy_threshold);
+        let data = Part::of(chunk, pinned, event.data(), threshold).bytes(chunk);
+        let event_type = if event.has_event_type() {
+            event.event_type()
+        } else {
+            b""
+        };
+        let event_type =
+            Part::of(chunk, pinned, event_type, threshold).reuse(self.event_type, chunk);
+        let id = Part::of(chunk, pinned, event.id(), threshold).reuse(self.id, chunk);
+        self.ready.push_back(Ok(BytesEvent {
+            event_type,
+            data,
+            id,
+        }));
+    }
+
+    fn error(&mut self, error: Error) {
+        // `Stopped` repeats an error already handed out.
+        if error != Error::Stopped {
+            self.ready.push_back(Err(error));
+        }
     }
 }
 

@@ -167,6 +167,9 @@ fn lossy(bytes: &[u8]) -> alloc::borrow::Cow<'_, str> {
 /// assert_eq!(out, "café \u{FFFD}");
 /// ```
 pub fn write_lossy(out: &mut impl core::fmt::Write, bytes: &[u8]) -> core::fmt::Result {
+    // Valid text first: `from_utf8` checks many bytes a step, `utf8_chunks`
+    // one at a time (two thirds of a `Stream` adapter's time per event went
+    // there, by callgrind).
     if let Ok(text) = core::str::from_utf8(bytes) {
         return out.write_str(text);
     }

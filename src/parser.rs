@@ -909,17 +909,22 @@ impl<S: Storage> Parser<S> {
     /// Checks that `extra` more bytes fit; if not, drops the event and applies
     /// the [`OnLimit`] policy.
     fn check(&mut self, extra: usize, borrowed: &mut Option<&[u8]>) -> Result<(), Error> {
-        let needed = self.held(*borrowed).saturating_add(extra);
+        match self.room(extra, *borrowed) {
+            Ok(()) => Ok(()),
+            Err(error) => Err(self.drop_event(error, borrowed)),
+        }
+    }
+
+    /// Whether `extra` more bytes fit the event limit; the error if not.
+    fn room(&self, extra: usize, borrowed: Option<&[u8]>) -> Result<(), Error> {
+        let needed = self.held(borrowed).saturating_add(extra);
         if needed <= self.limit {
             return Ok(());
         }
-        Err(self.drop_event(
-            Error::LimitExceeded {
-                limit: self.limit,
-                needed,
-            },
-            borrowed,
-        ))
+        Err(Error::LimitExceeded {
+            limit: self.limit,
+            needed,
+        })
     }
 
     /// Whether `extra` more bytes of an `id` value (its pieces so far are in
@@ -931,14 +936,7 @@ impl<S: Storage> Parser<S> {
                 limit: self.config.max_id_bytes,
             });
         }
-        let needed = self.held(borrowed).saturating_add(extra);
-        if needed > self.limit {
-            return Err(Error::LimitExceeded {
-                limit: self.limit,
-                needed,
-            });
-        }
-        Ok(())
+        self.room(extra, borrowed)
     }
 
     /// Drops the event in progress for `error` and applies the [`OnLimit`]

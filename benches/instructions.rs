@@ -11,8 +11,10 @@
 //! `tiny`), a chunking (`whole`, `64KiB`, `1460B`, `event`, `61B`, `1B`) and a
 //! layer (`vec`: `feed_all`; `vec-steps`: `feed`; `lent`; `tokenizer`;
 //! `vec-skip`: `feed_all` with a 1 KiB limit and `OnLimit::SkipEvent`, so
-//! every larger event is skipped: the cost of skipping). Prints the events,
-//! bytes and chunks, to divide the count by.
+//! every larger event is skipped: the cost of skipping; with features `stream`
+//! and `bytes`, `stream`: `.sse()` and `stream-bytes`: `.sse_bytes()` over a
+//! `Stream` of `Bytes` chunks). Prints the events, bytes and chunks, to divide
+//! the count by.
 
 use ssewire::{Config, Error, Event, Handler, OnLimit, Parser};
 use ssewire_testkit::bench::corpus::{self, CHUNKINGS, KINDS};
@@ -35,8 +37,13 @@ impl Sink for Count {
 
 /// The measured part (callgrind's `--toggle-collect` names it).
 #[inline(never)]
-fn measured(layer: &str, chunks: &[&[u8]], storage: &mut [u8]) -> Count {
+fn measured(layer: &str, chunks: &[&[u8]], storage: &mut [u8], shared: &[Shared]) -> Count {
     let mut count = Count::default();
+    #[cfg(all(feature = "stream", feature = "bytes"))]
+    if let Some(count) = streams::run(layer, shared) {
+        return count;
+    }
+    let _ = shared;
     let chunks = chunks.iter().copied();
     match layer {
         "vec" => parse(&mut Parser::new(Vec::new()), chunks, &mut count),
@@ -67,6 +74,53 @@ fn measured(layer: &str, chunks: &[&[u8]], storage: &mut [u8]) -> Count {
     count
 }
 
+/// The chunks as `Bytes` sharing one buffer, as an HTTP body hands them out.
+#[cfg(all(feature = "stream", feature = "bytes"))]
+type Shared = bytes::Bytes;
+#[cfg(not(all(feature = "stream", feature = "bytes")))]
+type Shared = ();
+
+#[cfg(all(feature = "stream", feature = "bytes"))]
+mod streams {
+    use super::{Count, Shared, Sink};
+    use ssewire::SseStreamExt;
+    use std::convert::Infallible;
+
+    pub fn shared(whole: &[u8], chunks: &[&[u8]]) -> Vec<Shared> {
+        let whole = Shared::copy_from_slice(whole);
+        let mut at = 0;
+        chunks
+            .iter()
+            .map(|chunk| {
+                at += chunk.len();
+                whole.slice(at - chunk.len()..at)
+            })
+            .collect()
+    }
+
+    pub fn run(layer: &str, shared: &[Shared]) -> Option<Count> {
+        use futures::StreamExt;
+        let chunks = || futures::stream::iter(shared.iter().cloned().map(Ok::<_, Infallible>));
+        let mut count = Count::default();
+        match layer {
+            "stream" => futures::executor::block_on(chunks().sse().for_each(|event| {
+                let event = event.expect("valid");
+                count.data(event.data().as_bytes());
+                count.dispatch();
+                async {}
+            })),
+            "stream-bytes" => futures::executor::block_on(chunks().sse_bytes().for_each(|event| {
+                let event = event.expect("valid");
+                count.data(event.data());
+                count.dispatch();
+                async {}
+            })),
+            _ => return None,
+        }
+        Some(count)
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -87,7 +141,11 @@ fn main() {
     let corpus = chunking.corpus(kind);
     let chunks = corpus::chunks(&corpus.bytes, chunking);
     let mut storage = vec![0u8; 2 << 20];
-    let count = std::hint::black_box(measured(layer, &chunks, &mut storage));
+    #[cfg(all(feature = "stream", feature = "bytes"))]
+    let shared = streams::shared(&corpus.bytes, &chunks);
+    #[cfg(not(all(feature = "stream", feature = "bytes")))]
+    let shared = Vec::new();
+    let count = std::hint::black_box(measured(layer, &chunks, &mut storage, &shared));
     if layer != "vec-skip" {
         assert_eq!(count.events, corpus.expected.events);
         assert_eq!(count.data_bytes, corpus.expected.data_bytes);

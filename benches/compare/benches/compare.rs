@@ -47,7 +47,7 @@ fn main() {
                 .iter()
                 .filter(|r| args.selects(&group_name, r.name))
                 .collect();
-            let baselines = ["memchr2", "memchr2-per-chunk"];
+            let baselines = ["memchr2", "memchr2-per-chunk", "memchr2-stream"];
             if selected.is_empty() && !baselines.iter().any(|b| args.selects(&group_name, b)) {
                 continue;
             }
@@ -141,6 +141,13 @@ fn bench_baselines(group: &mut BenchmarkGroup<'_, WallTime>, input: &Input, chun
         group.bench_function("memchr2-per-chunk", |b| {
             b.iter(|| {
                 let found = baseline::per_chunk(black_box(input));
+                assert_eq!(found, line_ends);
+                found
+            })
+        });
+        group.bench_function("memchr2-stream", |b| {
+            b.iter(|| {
+                let found = baseline::stream_per_chunk(black_box(input));
                 assert_eq!(found, line_ends);
                 found
             })

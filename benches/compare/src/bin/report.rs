@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-const BASELINES: [&str; 2] = ["memchr2", "memchr2-per-chunk"];
+const BASELINES: [&str; 3] = ["memchr2", "memchr2-per-chunk", "memchr2-stream"];
 
 /// Median seconds per iteration, keyed by (group, function).
 type Timings = BTreeMap<(String, String), f64>;
@@ -56,6 +56,7 @@ fn main() {
     };
 
     print_summary(&report, &names);
+    print_stream_summary(&report);
     if std::env::args().skip(1).any(|a| a == "--summary") {
         return;
     }
@@ -187,6 +188,58 @@ fn print_summary(report: &Report<'_>, names: &[&str]) {
         }
         println!();
     }
+}
+
+/// ssewire's `Stream` adapters against the peers' `Stream`s, and against the
+/// floor of any `Stream` adapter: polling the same `Stream` of chunks and
+/// scanning each with memchr2.
+fn print_stream_summary(report: &Report<'_>) {
+    let groups: Vec<(String, &str)> = KINDS
+        .iter()
+        .flat_map(|kind| {
+            CHUNKINGS
+                .iter()
+                .map(move |c| (format!("{}/{}", kind.name(), c.name), c.name))
+        })
+        .filter(|(group, _)| {
+            runners::STREAM_OURS
+                .iter()
+                .any(|ours| report.mib_per_sec(group, ours).is_some())
+        })
+        .collect();
+    if groups.is_empty() {
+        return;
+    }
+    println!("## `Stream` adapters\n");
+    println!(
+        "MiB/s of input (median run). `.sse()` hands out `OwnedEvent`s (`String`s), \
+         `.sse_bytes()` `BytesEvent`s (data sliced from the chunk). Fastest peer: the \
+         fastest verified of the peers whose API is a `Stream` ({}). memchr2-stream: \
+         polling the same `Stream` of chunks and scanning each with memchr2, the floor of \
+         any `Stream` adapter.\n",
+        runners::STREAM_PEERS.join(", ")
+    );
+    println!("| corpus | chunking | `.sse()` | `.sse_bytes()` | fastest peer | peer | `.sse()` / peer | `.sse_bytes()` / peer | memchr2-stream | `.sse_bytes()` / memchr2-stream |");
+    println!("|---|---|---:|---:|---|---:|---:|---:|---:|---:|");
+    for (group, chunking) in &groups {
+        let corpus = group.split('/').next().unwrap_or(group);
+        let owned = report.mib_per_sec(group, runners::STREAM_OURS[0]);
+        let bytes = report.mib_per_sec(group, runners::STREAM_OURS[1]);
+        let best = report.best_peer(group, &runners::STREAM_PEERS);
+        let floor = report.mib_per_sec(group, BASELINES[2]);
+        println!(
+            "| {corpus} | {chunking} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            number(owned),
+            number(bytes),
+            best.map_or("-", |(name, _)| name),
+            number(best.map(|(_, v)| v)),
+            times(owned, best.map(|(_, v)| v)),
+            times(bytes, best.map(|(_, v)| v)),
+            number(floor),
+            times(bytes, floor),
+        );
+    }
+    println!();
 }
 
 /// The memchr2 scan that bounds a parser fed this way: whole input, or chunk by chunk.

@@ -46,6 +46,19 @@ macro_rules! runner {
     };
 }
 
+/// The peers whose API is a `Stream` of events (over a `Stream` of `Bytes`, or
+/// an `AsyncBufRead`): what ssewire's `Stream` adapters are compared with.
+pub const STREAM_PEERS: [&str; 5] = [
+    "sse-stream",
+    "sseer",
+    "eventsource-stream",
+    "eventsource-stream2",
+    "async-sse",
+];
+
+/// ssewire's `Stream` adapters.
+pub const STREAM_OURS: [&str; 2] = ["ssewire-stream", "ssewire-stream-bytes"];
+
 /// Every parser, ssewire's layers first.
 pub fn all() -> Vec<Runner> {
     vec![

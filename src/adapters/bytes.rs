@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use core::convert::Infallible;
 use core::ops::Range;
 
-use bytes::{Bytes, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 
 use super::ADAPTER_CONFIG;
 use crate::{ByteSink, Config, Error, Event, Handler, Parser, StreamEnd};
@@ -144,18 +144,45 @@ impl BytesParser {
             if let Some(item) = self.ready.pop_front() {
                 return Some(item);
             }
-            // A whole chunk at a time, through `feed_all`: one call per
-            // chunk, not one per event and one more to hear it is used up.
             let (chunk, pinned) = self.chunks.pop_front()?;
-            let mut slicer = Slicer {
-                chunk: &chunk,
-                pinned,
-                copy_threshold: self.copy_threshold,
-                event_type: &mut self.event_type,
-                id: &mut self.id,
-                ready: &mut self.ready,
-            };
-            self.parser.feed_all(&chunk, &mut slicer);
+            self.parse(chunk, pinned);
+        }
+    }
+
+    /// Parses `chunk` now if no chunk waits before it, else queues it: for
+    /// a caller that pushes only once [`next_event`](Self::next_event) has
+    /// returned `None`, so never before a chunk still queued.
+    pub(crate) fn push_and_parse(&mut self, chunk: Bytes) {
+        if self.chunks.is_empty() {
+            let len = chunk.len();
+            self.parse(chunk, len);
+        } else {
+            self.push(chunk);
+        }
+    }
+
+    /// A whole chunk at a time, through `feed_all`: one call per chunk, not
+    /// one per event and one more to hear it is used up.
+    fn parse(&mut self, chunk: Bytes, pinned: usize) {
+        let mut slicer = Slicer {
+            chunk: &chunk,
+            pinned,
+            copy_threshold: self.copy_threshold,
+            event_type: &mut self.event_type,
+            id: &mut self.id,
+            ready: &mut self.ready,
+            last_slice: None,
+        };
+        self.parser.feed_all(&chunk, &mut slicer);
+        if let Some((index, range)) = slicer.last_slice {
+            // The chunk's last slice takes the chunk itself, narrowed: no
+            // reference count to raise now and drop below.
+            let mut data = chunk;
+            data.truncate(range.end);
+            data.advance(range.start);
+            if let Some(Ok(event)) = self.ready.get_mut(index) {
+                event.data = data;
+            }
         }
     }
 
@@ -204,20 +231,35 @@ struct Slicer<'p> {
     event_type: &'p mut Bytes,
     id: &'p mut Bytes,
     ready: &'p mut VecDeque<Result<BytesEvent, Error>>,
+    /// The queued event whose data is still to be sliced from the chunk, and
+    /// where: each slice is cut when the next one is found, the last one
+    /// after the chunk is parsed.
+    last_slice: Option<(usize, Range<usize>)>,
 }
 
 impl Handler for Slicer<'_> {
     fn event(&mut self, event: Event<'_>) {
         let (chunk, pinned, threshold) = (self.chunk, self.pinned, self.copy_threshold);
-        let data = Part::of(chunk, pinned, event.data(), threshold).bytes(chunk);
-        let event_type = if event.has_event_type() {
-            event.event_type()
-        } else {
-            b""
+        let data = match Part::of(chunk, pinned, event.data(), threshold) {
+            Part::Slice(range) => {
+                self.cut_last_slice();
+                self.last_slice = Some((self.ready.len(), range));
+                Bytes::new()
+            }
+            copy => copy.bytes(chunk),
         };
-        let event_type =
-            Part::of(chunk, pinned, event_type, threshold).reuse(self.event_type, chunk);
-        let id = Part::of(chunk, pinned, event.id(), threshold).reuse(self.id, chunk);
+        let event_type = if event.has_event_type() {
+            shared_field(
+                chunk,
+                pinned,
+                event.event_type(),
+                threshold,
+                self.event_type,
+            )
+        } else {
+            Bytes::new()
+        };
+        let id = shared_field(chunk, pinned, event.id(), threshold, self.id);
         self.ready.push_back(Ok(BytesEvent {
             event_type,
             data,
@@ -231,6 +273,35 @@ impl Handler for Slicer<'_> {
             self.ready.push_back(Err(error));
         }
     }
+}
+
+impl Slicer<'_> {
+    /// Cuts the data of the event waiting for a slice of the chunk.
+    fn cut_last_slice(&mut self) {
+        if let Some((index, range)) = self.last_slice.take() {
+            if let Some(Ok(event)) = self.ready.get_mut(index) {
+                event.data = self.chunk.slice(range);
+            }
+        }
+    }
+}
+
+/// The event type or ID: `last` when it holds the same bytes (the common
+/// case: a stream sets them rarely), else these bytes, which become `last`.
+fn shared_field(
+    chunk: &Bytes,
+    pinned: usize,
+    bytes: &[u8],
+    copy_threshold: usize,
+    last: &mut Bytes,
+) -> Bytes {
+    // Most events have none: answer without comparing. (An empty `Bytes`
+    // points nowhere; glibc's AVX-512 `memcmp` given such a pointer and
+    // length 0 was measured at over 100 ns a call.)
+    if bytes.is_empty() {
+        return Bytes::new();
+    }
+    Part::of(chunk, pinned, bytes, copy_threshold).reuse(last, chunk)
 }
 
 /// Where a field's bytes lie: in the chunk (and worth slicing), or not.
@@ -267,12 +338,6 @@ impl<'a> Part<'a> {
     /// `last` when it holds the same bytes (no allocation), else these bytes,
     /// which become `last`.
     fn reuse(self, last: &mut Bytes, chunk: &Bytes) -> Bytes {
-        // Most events have no type or ID: answer those without comparing.
-        // (An empty `Bytes` points nowhere; glibc's AVX-512 `memcmp` given
-        // such a pointer and length 0 was measured at over 100 ns a call.)
-        if matches!(self, Part::Copy(bytes) if bytes.is_empty()) {
-            return Bytes::new();
-        }
         let same = match &self {
             Part::Slice(range) => chunk.get(range.clone()) == Some(&last[..]),
             Part::Copy(bytes) => *bytes == &last[..],
@@ -296,10 +361,42 @@ impl ByteSink for BytesMut {
 
 #[cfg(test)]
 mod tests {
+    use alloc::vec::Vec;
+
     use bytes::Bytes;
 
     use super::BytesParser;
     use crate::StreamEnd;
+
+    /// Whether `part` lies inside `chunk` (a slice of it, not a copy).
+    fn inside(part: &[u8], chunk: &[u8]) -> bool {
+        let range = chunk.as_ptr_range();
+        range.start <= part.as_ptr() && part.as_ptr_range().end <= range.end
+    }
+
+    #[test]
+    fn every_event_of_a_chunk_is_sliced_from_it_the_last_taking_the_chunk() {
+        let mut parser = BytesParser::new();
+        let first = Bytes::from_static(b"data: a\n\n");
+        let second = Bytes::from(b"data: b\n\nid: 7\ndata: c\n\ndata: d\n\n:tail".to_vec());
+        parser.push(first.clone());
+        let a = parser.next_event().unwrap().unwrap();
+        assert!(inside(a.data(), &first));
+        // Events of the first chunk still queued when the second is parsed.
+        parser.push(Bytes::from_static(b"data: x\n\ndata: y\n\n"));
+        assert_eq!(parser.next_event().unwrap().unwrap().data(), "x");
+        parser.push_and_parse(second.clone());
+        let rest: Vec<_> = core::iter::from_fn(|| parser.next_event())
+            .map(|e| e.unwrap())
+            .collect();
+        let data: Vec<&[u8]> = rest.iter().map(|e| &e.data()[..]).collect();
+        assert_eq!(data, [&b"y"[..], b"b", b"c", b"d"]);
+        assert!(rest[1..].iter().all(|e| inside(e.data(), &second)));
+        assert_eq!(rest[2].id(), b"7");
+        assert_eq!(rest[3].id(), b"7");
+        // The unterminated comment line after the last event.
+        assert_eq!(parser.finish(), StreamEnd::Truncated { discarded: 5 });
+    }
 
     #[test]
     fn finishing_with_chunks_left_counts_them_as_discarded() {

@@ -25,8 +25,10 @@
 
 use crate::buffers::{EventBuffers, Storage};
 use crate::held_back::HeldBack;
-use crate::offsets::{add, tail};
-use crate::tokenizer::{DataPiece, Field, Token, Tokenizer};
+use crate::offsets::{add, head, tail};
+use crate::tokenizer::{
+    data_value_start, line_end_len, DataPiece, Field, LineEnds, Token, Tokenizer,
+};
 use crate::{Config, Error, Event, Handler, OnLimit, StreamEnd};
 
 /// What one call of [`Parser::feed`] produced. Named after what the caller
@@ -547,6 +549,10 @@ impl<S: Storage> Parser<S> {
                 match self.data_piece(piece, &mut borrowed) {
                     Err(error) => return (Err(error), pos),
                     Ok(()) if self.line_open => return (Ok(Found::NeedInput), pos),
+                    Ok(()) if borrowed.is_none() => {
+                        pos = add(pos, self.more_data_lines(tail(input, pos)));
+                        continue;
+                    }
                     Ok(()) => continue,
                 }
             }
@@ -756,6 +762,44 @@ impl<S: Storage> Parser<S> {
             Token::BlankLine | Token::NeedInput => {}
         }
         Ok(found)
+    }
+
+    /// The `data` lines that follow one gone to storage (a Datastar event
+    /// has 20-200), appended in a loop of their own instead of one pass of
+    /// `advance` each; the bytes used. Stops at anything else, a line cut by
+    /// the end of `input`, or one over the limit (`advance` reports it).
+    #[inline]
+    fn more_data_lines(&mut self, input: &[u8]) -> usize {
+        if !self.tokenizer.fast_at_line_start() {
+            return 0;
+        }
+        let mut room = self.limit.saturating_sub(self.held(None));
+        let mut pos = 0usize;
+        let line_ends = LineEnds::new();
+        loop {
+            let rest = tail(input, pos);
+            let Some(start) = data_value_start(rest) else {
+                break;
+            };
+            // The LF before the value takes one byte of room.
+            let Some(max) = room.checked_sub(1) else {
+                break;
+            };
+            let value = tail(rest, start);
+            // memchr at once: these lines are rarely short enough for
+            // `find_line_end`'s first word to find the end.
+            let Some(len) = line_ends.find(value).filter(|&len| len <= max) else {
+                break;
+            };
+            let Some(line_end) = line_end_len(rest, add(start, len)) else {
+                break;
+            };
+            self.buffers.push_data(true, head(value, len));
+            room = max.saturating_sub(len);
+            pos = add(pos, add(add(start, len), line_end));
+        }
+        self.tokenizer.took_data_lines(pos);
+        pos
     }
 
     /// A `data` value, or a piece of one, from the input.
@@ -1179,6 +1223,52 @@ mod tests {
             }
         }
         assert!(compared > 10_000, "{compared} comparisons");
+    }
+
+    /// The loop over an event's later `data` lines (`more_data_lines`, the
+    /// Datastar shape) leaves the parser as the slow path would: runs of
+    /// `data` lines ended by LF, CRLF and CR, with and without the space,
+    /// empty ones, a line that only looks like one, cut at every byte, with
+    /// every limit up to past the largest event (so each line in turn is
+    /// the one that does not fit), in lent and growable storage.
+    #[test]
+    fn runs_of_data_lines_leave_the_same_state_as_the_slow_path() {
+        let input: &[u8] = b"event: x\ndata: a1\ndata: b22\ndata:c333\r\ndata: \rdata: d4444\n\
+            data\ndata: e\rdatum: f\ndata: g\r\n\r\n: c\ndata: h\ndata: i\ndata: j\n\n\
+            data: k\ndata: l\ndata: m\r";
+        for limit in 0..=40 {
+            let config = Config::new()
+                .max_event_bytes(limit)
+                .on_limit(crate::OnLimit::SkipEvent);
+            for cut in 0..=input.len() {
+                let mut lent = std::vec![0u8; limit];
+                let mut fast = Parser::with_config(&mut lent[..], config);
+                let mut all = Parser::with_config(Vec::new(), config);
+                let mut slow = Parser::with_config(Vec::new(), config.fast_paths(false));
+                let (mut fast_out, mut all_out, mut slow_out) =
+                    (Vec::new(), Vec::new(), Vec::new());
+                for chunk in [&input[..cut], &input[cut..]] {
+                    feed(&mut fast, chunk, &mut fast_out);
+                    all.feed_all(chunk, &mut Lines(&mut all_out));
+                    feed(&mut slow, chunk, &mut slow_out);
+                    fast.run_clear();
+                    all.release_held_back(&mut super::NothingExpected);
+                    all.run_clear();
+                    slow.run_clear();
+                    let what = format!("limit {limit}, cut at {cut}");
+                    assert_eq!(fast.state(), slow.state(), "{what}");
+                    assert_eq!(all.state(), slow.state(), "feed_all, {what}");
+                }
+                assert_eq!(fast_out, slow_out, "limit {limit}, cut at {cut}");
+                assert_eq!(all_out, slow_out, "feed_all, limit {limit}, cut at {cut}");
+                let end = slow.finish();
+                assert_eq!(
+                    (fast.finish(), all.finish()),
+                    (end, end),
+                    "limit {limit}, cut {cut}"
+                );
+            }
+        }
     }
 
     /// Bytes held back from tiny chunks change nothing: for every spec

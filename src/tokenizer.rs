@@ -439,6 +439,26 @@ impl Tokenizer {
         })
     }
 
+    /// Whether the fast paths may consume whole lines here: on, at a line
+    /// start, no LF of a CRLF awaited.
+    #[inline(always)]
+    pub(crate) fn fast_at_line_start(&self) -> bool {
+        self.fast && self.state == State::LineStart && !self.skip_lf
+    }
+
+    /// The parser took `used` bytes of whole `data` lines (each found by
+    /// [`data_value_start`] and its line end) at a line start (see
+    /// [`fast_at_line_start`](Self::fast_at_line_start)): the tokenizer is
+    /// left as `feed` would leave it after their `ValueEnd` tokens.
+    #[inline(always)]
+    pub(crate) fn took_data_lines(&mut self, used: usize) {
+        if used > 0 {
+            self.in_event = true;
+            self.partial = false;
+            self.count(used);
+        }
+    }
+
     /// The parser's fast path for the commonest event: a whole `data` line
     /// followed by a blank line, both in `rest` (a CR last in `rest` may still
     /// get its LF). Consumes both lines and returns the value and the bytes
@@ -840,6 +860,60 @@ impl Tokenizer {
                 after
             }
         }
+    }
+}
+
+/// The parser's fast path for the later `data` lines of an event (a Datastar
+/// event has 20-200): where the value starts when `rest`, at a line start,
+/// begins a `data` line.
+#[inline(always)]
+pub(crate) fn data_value_start(rest: &[u8]) -> Option<usize> {
+    match rest {
+        [b'd', b'a', b't', b'a', b':', b' ', ..] => Some(6),
+        [b'd', b'a', b't', b'a', b':', ..] => Some(5),
+        _ => None,
+    }
+}
+
+/// Finds line ends in a run of lines: memchr's AVX2 searcher, built once
+/// and called directly where the CPU has AVX2 (found at run time with the
+/// `std` feature), which saves what `memchr2` does again on every call (an
+/// indirect call, the searcher's setup): a Datastar event's lines went from
+/// 3541 to 4390 MiB/s. Else `memchr2`.
+#[derive(Clone, Copy)]
+pub(crate) struct LineEnds {
+    #[cfg(target_arch = "x86_64")]
+    avx2: Option<memchr::arch::x86_64::avx2::memchr::Two>,
+}
+
+impl LineEnds {
+    #[inline(always)]
+    pub(crate) fn new() -> Self {
+        Self {
+            #[cfg(target_arch = "x86_64")]
+            avx2: memchr::arch::x86_64::avx2::memchr::Two::new(CR, LF),
+        }
+    }
+
+    /// The first CR or LF in `bytes`.
+    #[inline(always)]
+    pub(crate) fn find(&self, bytes: &[u8]) -> Option<usize> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(searcher) = &self.avx2 {
+            return searcher.find(bytes);
+        }
+        memchr::memchr2(CR, LF, bytes)
+    }
+}
+
+/// The length of the line end at `at` in `rest` (a CR or LF there), or
+/// `None` for a CR last in `rest`, whose LF may come next.
+#[inline(always)]
+pub(crate) fn line_end_len(rest: &[u8], at: usize) -> Option<usize> {
+    match (rest.get(at), rest.get(add(at, 1))) {
+        (Some(&CR), Some(&LF)) => Some(2),
+        (Some(&LF), _) | (Some(&CR), Some(_)) => Some(1),
+        _ => None,
     }
 }
 

@@ -59,6 +59,10 @@ pub const STREAM_PEERS: [&str; 5] = [
 /// ssewire's `Stream` adapters.
 pub const STREAM_OURS: [&str; 2] = ["ssewire-stream", "ssewire-stream-bytes"];
 
+/// Not an adapter: the least a `Stream` of events over ssewire's core costs
+/// (see `ssewire::stream_floor`).
+pub const STREAM_FLOOR: &str = "ssewire-stream-floor";
+
 /// Every parser, ssewire's layers first.
 pub fn all() -> Vec<Runner> {
     vec![
@@ -68,6 +72,7 @@ pub fn all() -> Vec<Runner> {
         runner!("ssewire-steps", ssewire::vec_steps),
         runner!("ssewire-stream", ssewire::stream),
         runner!("ssewire-stream-bytes", ssewire::stream_bytes),
+        runner!("ssewire-stream-floor", ssewire::stream_floor),
         runner!("sse-core", sse_core::run),
         runner!("sse-parse", sse_parse::run),
         runner!("sse-stream", sse_stream::run),

@@ -44,3 +44,77 @@ pub fn stream_bytes<S: Sink>(input: &Input, sink: &mut S) {
     use ssewire::SseStreamExt;
     super::drain(input.stream().sse_bytes(), sink, |event| &event.data()[..]);
 }
+
+/// Not an API: the least a `Stream` of events over ssewire's core costs, as a
+/// yardstick for the `Stream` adapters. Each chunk through `feed_all`, each
+/// event's data sliced from its chunk (copied if it lay in several) and
+/// queued as a bare `Bytes`: no type, no ID, no error, no end state.
+pub fn stream_floor<S: Sink>(input: &Input, sink: &mut S) {
+    use bytes::Bytes;
+    use futures::Stream;
+    use std::collections::VecDeque;
+    use std::convert::Infallible;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    struct Floor<St> {
+        chunks: St,
+        parser: Parser<Vec<u8>>,
+        queue: VecDeque<Bytes>,
+    }
+
+    struct Slices<'a> {
+        chunk: &'a Bytes,
+        queue: &'a mut VecDeque<Bytes>,
+    }
+
+    impl ssewire::Handler for Slices<'_> {
+        fn event(&mut self, event: ssewire::Event<'_>) {
+            let data = event.data();
+            let chunk = self.chunk.as_ptr_range();
+            let inside = !data.is_empty()
+                && chunk.start <= data.as_ptr()
+                && data.as_ptr_range().end <= chunk.end;
+            self.queue.push_back(if inside {
+                self.chunk.slice_ref(data)
+            } else {
+                Bytes::copy_from_slice(data)
+            });
+        }
+        fn error(&mut self, _: ssewire::Error) {}
+    }
+
+    impl<St: Stream<Item = Result<Bytes, Infallible>> + Unpin> Stream for Floor<St> {
+        type Item = Result<Bytes, Infallible>;
+        fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            let this = self.get_mut();
+            loop {
+                if let Some(data) = this.queue.pop_front() {
+                    return Poll::Ready(Some(Ok(data)));
+                }
+                match Pin::new(&mut this.chunks).poll_next(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(None) => return Poll::Ready(None),
+                    Poll::Ready(Some(Ok(chunk))) => this.parser.feed_all(
+                        &chunk,
+                        &mut Slices {
+                            chunk: &chunk,
+                            queue: &mut this.queue,
+                        },
+                    ),
+                    Poll::Ready(Some(Err(never))) => match never {},
+                }
+            }
+        }
+    }
+
+    super::drain(
+        Floor {
+            chunks: input.stream(),
+            parser: Parser::new(Vec::new()),
+            queue: VecDeque::new(),
+        },
+        sink,
+        |data: &Bytes| &data[..],
+    );
+}

@@ -776,6 +776,7 @@ impl<S: Storage> Parser<S> {
         let mut room = self.limit.saturating_sub(self.held(None));
         let mut pos = 0usize;
         let line_ends = LineEnds::new();
+        let mut back = self.buffers.back();
         loop {
             let rest = tail(input, pos);
             let Some(start) = data_value_start(rest) else {
@@ -794,7 +795,12 @@ impl<S: Storage> Parser<S> {
             let Some(line_end) = line_end_len(rest, add(start, len)) else {
                 break;
             };
-            self.buffers.push_data(true, head(value, len));
+            let value = head(value, len);
+            if !self.buffers.push_line_below(value, back) {
+                // Storage to grow (the room above says it may).
+                self.buffers.push_data(true, value);
+                back = self.buffers.back();
+            }
             room = max.saturating_sub(len);
             pos = add(pos, add(add(start, len), line_end));
         }

@@ -122,15 +122,7 @@ const SUMMARY_LAYER: &str = "ssewire";
 /// One row per corpus and chunking that has results: ssewire's decoder against the
 /// fastest verified peer and against the memchr2 floor for that chunking.
 fn print_summary(report: &Report<'_>, names: &[&str]) {
-    let groups: Vec<(String, &str)> = KINDS
-        .iter()
-        .flat_map(|kind| {
-            CHUNKINGS
-                .iter()
-                .map(move |c| (format!("{}/{}", kind.name(), c.name), c.name))
-        })
-        .filter(|(group, _)| report.has_group(group))
-        .collect();
+    let groups = groups_where(|group| report.has_group(group));
     if groups.is_empty() {
         return;
     }
@@ -194,19 +186,11 @@ fn print_summary(report: &Report<'_>, names: &[&str]) {
 /// floor of any `Stream` adapter: polling the same `Stream` of chunks and
 /// scanning each with memchr2.
 fn print_stream_summary(report: &Report<'_>) {
-    let groups: Vec<(String, &str)> = KINDS
-        .iter()
-        .flat_map(|kind| {
-            CHUNKINGS
-                .iter()
-                .map(move |c| (format!("{}/{}", kind.name(), c.name), c.name))
-        })
-        .filter(|(group, _)| {
-            runners::STREAM_OURS
-                .iter()
-                .any(|ours| report.mib_per_sec(group, ours).is_some())
-        })
-        .collect();
+    let groups = groups_where(|group| {
+        runners::STREAM_OURS
+            .iter()
+            .any(|ours| report.mib_per_sec(group, ours).is_some())
+    });
     if groups.is_empty() {
         return;
     }
@@ -245,6 +229,20 @@ fn print_stream_summary(report: &Report<'_>) {
         );
     }
     println!();
+}
+
+/// Every `<corpus>/<chunking>` group that `keep` keeps, with its chunking's
+/// name, corpus by corpus.
+fn groups_where(keep: impl Fn(&str) -> bool) -> Vec<(String, &'static str)> {
+    KINDS
+        .iter()
+        .flat_map(|kind| {
+            CHUNKINGS
+                .iter()
+                .map(move |c| (format!("{}/{}", kind.name(), c.name), c.name))
+        })
+        .filter(|(group, _)| keep(group))
+        .collect()
 }
 
 /// The memchr2 scan that bounds a parser fed this way: whole input, or chunk by chunk.

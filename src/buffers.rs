@@ -280,7 +280,12 @@ impl<S: Storage> EventBuffers<S> {
         if end > back {
             return false;
         }
-        match self.buf.as_mut().get_mut(start..end).map(|dst| dst.split_first_mut()) {
+        match self
+            .buf
+            .as_mut()
+            .get_mut(start..end)
+            .map(|dst| dst.split_first_mut())
+        {
             Some(Some((separator, dst))) => {
                 *separator = b'\n';
                 dst.copy_from_slice(value);

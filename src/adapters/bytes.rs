@@ -152,6 +152,7 @@ impl BytesParser {
     /// Parses `chunk` now if no chunk waits before it, else queues it: for
     /// a caller that pushes only once [`next_event`](Self::next_event) has
     /// returned `None`, so never before a chunk still queued.
+    #[cfg(feature = "stream")]
     pub(crate) fn push_and_parse(&mut self, chunk: Bytes) {
         if self.chunks.is_empty() {
             let len = chunk.len();
@@ -385,7 +386,11 @@ mod tests {
         // Events of the first chunk still queued when the second is parsed.
         parser.push(Bytes::from_static(b"data: x\n\ndata: y\n\n"));
         assert_eq!(parser.next_event().unwrap().unwrap().data(), "x");
+        // As the `Stream` does: parsed at once, nothing waiting before it.
+        #[cfg(feature = "stream")]
         parser.push_and_parse(second.clone());
+        #[cfg(not(feature = "stream"))]
+        parser.push(second.clone());
         let rest: Vec<_> = core::iter::from_fn(|| parser.next_event())
             .map(|e| e.unwrap())
             .collect();

@@ -385,16 +385,10 @@ impl Tokenizer {
     /// value bytes, as the token path would only then hand out a piece.
     #[inline]
     fn data_line_at<'a>(&self, rest: &'a [u8], max_len: usize) -> Option<(&'a [u8], usize, bool)> {
-        if !self.fast || self.state != State::LineStart || self.skip_lf {
+        if !self.fast_at_line_start() {
             return None;
         }
-        let start = if rest.starts_with(b"data: ") {
-            6
-        } else if rest.starts_with(b"data:") {
-            5
-        } else {
-            return None;
-        };
+        let start = data_value_start(rest)?;
         let after = rest.get(start..)?;
         // A value over `max_len` is refused: look no further than that (an
         // oversized event is then scanned once, by the token path).
@@ -475,11 +469,7 @@ impl Tokenizer {
         };
         // Both line ends must be here; `line_end` then does the bookkeeping.
         let after = rest.get(end..)?;
-        let first = match after {
-            [CR, LF, ..] => 2,
-            [CR, _, ..] | [LF, ..] => 1,
-            _ => return None,
-        };
+        let first = line_end_len(after, 0)?;
         if !matches!(after.get(first), Some(&(CR | LF))) {
             return None;
         }
@@ -863,15 +853,16 @@ impl Tokenizer {
     }
 }
 
-/// The parser's fast path for the later `data` lines of an event (a Datastar
-/// event has 20-200): where the value starts when `rest`, at a line start,
-/// begins a `data` line.
+/// Where the value starts when `rest`, at a line start, begins a `data`
+/// line (the fast paths' test).
 #[inline(always)]
 pub(crate) fn data_value_start(rest: &[u8]) -> Option<usize> {
-    match rest {
-        [b'd', b'a', b't', b'a', b':', b' ', ..] => Some(6),
-        [b'd', b'a', b't', b'a', b':', ..] => Some(5),
-        _ => None,
+    if rest.starts_with(b"data: ") {
+        Some(6)
+    } else if rest.starts_with(b"data:") {
+        Some(5)
+    } else {
+        None
     }
 }
 

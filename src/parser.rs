@@ -1136,6 +1136,41 @@ mod tests {
         }
     }
 
+    /// Feeds `input` cut at `cut` to `fast` (`feed`), `all` (`feed_all`)
+    /// and `slow` (`feed`, its fast paths off): after each chunk the first
+    /// two are left exactly as the slow path is (a clear deferred to the
+    /// next call, or bytes held back to be parsed then, are no difference);
+    /// all three hand out the same things and end the same, in the same
+    /// state. `what` names the case.
+    fn compare_at_cut<A: Storage, B: Storage, C: Storage>(
+        fast: &mut Parser<A>,
+        all: &mut Parser<B>,
+        slow: &mut Parser<C>,
+        input: &[u8],
+        cut: usize,
+        what: &str,
+    ) {
+        let what = format!("{what}, cut at {cut}");
+        let (mut fast_out, mut all_out, mut slow_out) = (Vec::new(), Vec::new(), Vec::new());
+        for chunk in [&input[..cut], &input[cut..]] {
+            feed(fast, chunk, &mut fast_out);
+            all.feed_all(chunk, &mut Lines(&mut all_out));
+            feed(slow, chunk, &mut slow_out);
+            fast.run_clear();
+            all.release_held_back(&mut super::NothingExpected);
+            all.run_clear();
+            slow.run_clear();
+            assert_eq!(fast.state(), slow.state(), "{what}");
+            assert_eq!(all.state(), slow.state(), "feed_all, {what}");
+        }
+        assert_eq!(fast_out, slow_out, "{what}");
+        assert_eq!(all_out, slow_out, "feed_all, {what}");
+        let end = slow.finish();
+        assert_eq!((fast.finish(), all.finish()), (end, end), "{what}");
+        assert_eq!(fast.state(), slow.state(), "{what}, finished");
+        assert_eq!(all.state(), slow.state(), "feed_all, {what}, finished");
+    }
+
     fn fixtures(dir: &Path, out: &mut Vec<PathBuf>) {
         for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
             let path = entry.path();
@@ -1190,40 +1225,23 @@ mod tests {
                     for cut in 0..=input.len() {
                         let mut fast_storage = std::vec![0u8; 2 * input.len() + 64];
                         let mut slow_storage = std::vec![0u8; 2 * input.len() + 64];
-                        let mut fast =
-                            Parser::with_config(&mut fast_storage[..], config.fast_paths(true));
-                        let mut slow =
-                            Parser::with_config(&mut slow_storage[..], config.fast_paths(false));
-                        // `feed_all` has a fast path of its own.
                         let mut all_storage = std::vec![0u8; 2 * input.len() + 64];
-                        let mut all =
-                            Parser::with_config(&mut all_storage[..], config.fast_paths(true));
-                        let (mut fast_out, mut slow_out, mut all_out) =
-                            (Vec::new(), Vec::new(), Vec::new());
-                        for chunk in [&input[..cut], &input[cut..]] {
-                            feed(&mut fast, chunk, &mut fast_out);
-                            feed(&mut slow, chunk, &mut slow_out);
-                            all.feed_all(chunk, &mut Lines(&mut all_out));
-                            // A clear deferred to the next call, or bytes
-                            // held back to be parsed then, are no difference.
-                            fast.run_clear();
-                            slow.run_clear();
-                            all.release_held_back(&mut super::NothingExpected);
-                            all.run_clear();
-                            let what = format!("{} cut at {cut}", path.display());
-                            assert_eq!(fast.state(), slow.state(), "{what}");
-                            assert_eq!(all.state(), slow.state(), "feed_all, {what}");
-                            compared += 1;
-                        }
-                        assert_eq!(fast_out, slow_out, "{} cut at {cut}", path.display());
-                        assert_eq!(
-                            all_out,
-                            slow_out,
-                            "feed_all, {} cut at {cut}",
-                            path.display()
+                        compare_at_cut(
+                            &mut Parser::with_config(
+                                &mut fast_storage[..],
+                                config.fast_paths(true),
+                            ),
+                            // `feed_all` has a fast path of its own.
+                            &mut Parser::with_config(&mut all_storage[..], config.fast_paths(true)),
+                            &mut Parser::with_config(
+                                &mut slow_storage[..],
+                                config.fast_paths(false),
+                            ),
+                            input,
+                            cut,
+                            &format!("{}", path.display()),
                         );
-                        assert_eq!(fast.finish(), slow.finish());
-                        assert_eq!(fast.state(), slow.state(), "{} finished", path.display());
+                        compared += 2;
                     }
                 }
             }
@@ -1248,30 +1266,13 @@ mod tests {
                 .on_limit(crate::OnLimit::SkipEvent);
             for cut in 0..=input.len() {
                 let mut lent = std::vec![0u8; limit];
-                let mut fast = Parser::with_config(&mut lent[..], config);
-                let mut all = Parser::with_config(Vec::new(), config);
-                let mut slow = Parser::with_config(Vec::new(), config.fast_paths(false));
-                let (mut fast_out, mut all_out, mut slow_out) =
-                    (Vec::new(), Vec::new(), Vec::new());
-                for chunk in [&input[..cut], &input[cut..]] {
-                    feed(&mut fast, chunk, &mut fast_out);
-                    all.feed_all(chunk, &mut Lines(&mut all_out));
-                    feed(&mut slow, chunk, &mut slow_out);
-                    fast.run_clear();
-                    all.release_held_back(&mut super::NothingExpected);
-                    all.run_clear();
-                    slow.run_clear();
-                    let what = format!("limit {limit}, cut at {cut}");
-                    assert_eq!(fast.state(), slow.state(), "{what}");
-                    assert_eq!(all.state(), slow.state(), "feed_all, {what}");
-                }
-                assert_eq!(fast_out, slow_out, "limit {limit}, cut at {cut}");
-                assert_eq!(all_out, slow_out, "feed_all, limit {limit}, cut at {cut}");
-                let end = slow.finish();
-                assert_eq!(
-                    (fast.finish(), all.finish()),
-                    (end, end),
-                    "limit {limit}, cut {cut}"
+                compare_at_cut(
+                    &mut Parser::with_config(&mut lent[..], config),
+                    &mut Parser::with_config(Vec::new(), config),
+                    &mut Parser::with_config(Vec::new(), config.fast_paths(false)),
+                    input,
+                    cut,
+                    &format!("limit {limit}"),
                 );
             }
         }

@@ -376,7 +376,7 @@ mod tests {
     }
 
     #[test]
-    fn every_event_of_a_chunk_is_sliced_from_it_the_last_taking_the_chunk() {
+    fn every_event_of_a_chunk_is_a_slice_of_it_with_events_still_queued() {
         let mut parser = BytesParser::new();
         let first = Bytes::from_static(b"data: a\n\n");
         let second = Bytes::from(b"data: b\n\nid: 7\ndata: c\n\ndata: d\n\n:tail".to_vec());

@@ -296,6 +296,41 @@ impl<S: Storage> EventBuffers<S> {
         }
     }
 
+    /// Like [`push_line_below`](Self::push_line_below) for a value that is
+    /// the first `len` bytes of `block`: the whole block is written (a copy
+    /// of fixed size, no call, no branch on the length), and only `len` of
+    /// it kept; the rest is spare space again. `false` if it does not fit.
+    #[inline(always)]
+    pub(crate) fn push_line_block<const N: usize>(
+        &mut self,
+        block: &[u8; N],
+        len: usize,
+        back: usize,
+    ) -> bool {
+        debug_assert_eq!(self.scratch, 0);
+        debug_assert_eq!(back, self.back());
+        debug_assert!(len <= N);
+        let start = self.data;
+        if start + 1 + N > back {
+            return false;
+        }
+        let Some((separator, rest)) = self
+            .buf
+            .as_mut()
+            .get_mut(start..)
+            .and_then(|dst| dst.split_first_mut())
+        else {
+            return false;
+        };
+        let Some(dst) = rest.first_chunk_mut::<N>() else {
+            return false;
+        };
+        *separator = b'\n';
+        *dst = *block;
+        self.data = start + 1 + len;
+        true
+    }
+
     pub(crate) fn push_scratch(&mut self, bytes: &[u8]) {
         self.reserve(bytes.len());
         self.write(self.data + self.scratch, bytes);

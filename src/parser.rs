@@ -252,9 +252,15 @@ impl<S: Storage> Parser<S> {
 
     /// [`feed_all`](Self::feed_all) past its first fast path.
     #[inline]
-    fn feed_all_parsing<H: Handler + ?Sized>(&mut self, input: &[u8], handler: &mut H) {
-        if self.held_back.len() == 0 && self.data_goes_on(input) {
-            return;
+    fn feed_all_parsing<H: Handler + ?Sized>(&mut self, mut input: &[u8], handler: &mut H) {
+        if self.held_back.len() == 0 {
+            let used = self.data_goes_on(input);
+            if used > 0 {
+                input = tail(input, used);
+                if input.is_empty() {
+                    return;
+                }
+            }
         }
         if self.hold_back(input) {
             return;
@@ -488,23 +494,25 @@ impl<S: Storage> Parser<S> {
         self.mode == Mode::Stopped
     }
 
-    /// Fast path for a chunk that only continues an open `data` line (a
-    /// stream read in small pieces is mostly these): appended in one step,
-    /// without the parse loop. `false`, changing nothing, for anything else
-    /// (including a chunk that would go over the limit: the loop reports it).
+    /// Fast path for a chunk that continues an open `data` line (a stream
+    /// read in small pieces is mostly these): the value's bytes in it
+    /// appended in one step, without the parse loop, up to its line end if it
+    /// has one. The bytes used; 0, changing nothing, for anything else
+    /// (including a piece that would go over the limit: the loop reports it).
+    /// The chunk is searched for its line end once, here.
     #[inline(always)]
-    fn data_goes_on(&mut self, input: &[u8]) -> bool {
-        if !self.line_open
-            || self.clear != Clear::Nothing
-            || self.mode != Mode::Normal
-            || self.held(None).saturating_add(input.len()) > self.limit
-            || !self.tokenizer.data_value_goes_on(input)
-        {
-            return false;
+    fn data_goes_on(&mut self, input: &[u8]) -> usize {
+        if !self.line_open || self.clear != Clear::Nothing || self.mode != Mode::Normal {
+            return 0;
         }
+        let room = self.limit.saturating_sub(self.held(None));
+        let Some((value, ended, used)) = self.tokenizer.data_value_goes_on(input, room) else {
+            return 0;
+        };
         // `line_open`: the value has pieces already, so no LF separator.
-        self.buffers.push_data(false, input);
-        true
+        self.buffers.push_data(false, value);
+        self.line_open = !ended;
+        used
     }
 
     /// Runs the tokenizer until there is something for the caller. The

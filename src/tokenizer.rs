@@ -509,21 +509,37 @@ impl Tokenizer {
         })
     }
 
-    /// The parser's fast path for a small chunk inside a `data` value whose
-    /// line goes on past it (most chunks of a stream read in small pieces):
-    /// consumes all of `input` and returns `true`, leaving the tokenizer as
-    /// `feed` would after its `ValuePart`; otherwise changes nothing.
+    /// The parser's fast path for a chunk inside a `data` value cut by an
+    /// earlier input (most chunks of a stream read in small pieces): the
+    /// value's bytes at the front of `input`, at most `max_len` of them, up to
+    /// its line end if `input` has one (then `true`), and the bytes used.
+    /// Leaves the tokenizer as `feed` would after its `ValuePart` or
+    /// `ValueEnd` token; otherwise changes nothing and returns `None`.
     #[inline]
-    pub(crate) fn data_value_goes_on(&mut self, input: &[u8]) -> bool {
-        if !self.fast || self.state != State::Value(Field::Data) || input.is_empty() {
-            return false;
+    pub(crate) fn data_value_goes_on<'a>(
+        &mut self,
+        input: &'a [u8],
+        max_len: usize,
+    ) -> Option<(&'a [u8], bool, usize)> {
+        if !self.fast
+            || self.state != State::Value(Field::Data)
+            || !self.partial
+            || input.is_empty()
+        {
+            return None;
         }
-        if find_line_end(input).is_some() {
-            return false;
+        match find_line_end(input) {
+            Some(end) if end <= max_len => {
+                let used = self.line_end(input, end);
+                self.count(used);
+                Some((head(input, end), true, used))
+            }
+            None if input.len() <= max_len => {
+                self.count(input.len());
+                Some((input, false, input.len()))
+            }
+            _ => None,
         }
-        self.partial = true;
-        self.count(input.len());
-        true
     }
 
     // ---------------------------------------------------------------------

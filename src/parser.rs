@@ -567,6 +567,15 @@ impl<S: Storage> Parser<S> {
                     Ok(()) => continue,
                 }
             }
+            if let Some(used) = self.tokenizer.dispatching_blank_line(rest) {
+                // The end of an event, without a token.
+                pos = add(pos, used);
+                match self.dispatch(&mut borrowed) {
+                    Ok(Some(found)) => return (Ok(found), pos),
+                    Ok(None) => continue,
+                    Err(error) => return (Err(error), pos),
+                }
+            }
             let (token, used) = self.tokenizer.feed(rest);
             pos = add(pos, used);
             let used_up = pos >= input.len() && matches!(token, Token::ValuePart { .. });

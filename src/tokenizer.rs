@@ -433,6 +433,24 @@ impl Tokenizer {
         })
     }
 
+    /// The parser's fast path for a blank line that dispatches (the end of
+    /// each event) at the front of `rest`: the bytes used, leaving the
+    /// tokenizer as `feed` would after its `BlankLine` token; otherwise
+    /// changes nothing and returns `None`.
+    #[inline]
+    pub(crate) fn dispatching_blank_line(&mut self, rest: &[u8]) -> Option<usize> {
+        // As `line_start` with a blank line: outside an event it dispatches
+        // only when blank lines are not quiet.
+        let dispatches = self.in_event || !self.quiet;
+        if !dispatches || !self.fast_at_line_start() || !matches!(rest.first(), Some(&(CR | LF))) {
+            return None;
+        }
+        let used = self.line_end(rest, 0);
+        self.count(used);
+        self.blank_line();
+        Some(used)
+    }
+
     /// Whether the fast paths may consume whole lines here: on, at a line
     /// start, no LF of a CRLF awaited.
     #[inline(always)]

@@ -441,8 +441,10 @@ impl Tokenizer {
     pub(crate) fn dispatching_blank_line(&mut self, rest: &[u8]) -> Option<usize> {
         // As `line_start` with a blank line: outside an event it dispatches
         // only when blank lines are not quiet.
-        let dispatches = self.in_event || !self.quiet;
-        if !dispatches || !self.fast_at_line_start() || !matches!(rest.first(), Some(&(CR | LF))) {
+        if !self.fast_at_line_start()
+            || (!self.in_event && self.quiet)
+            || !matches!(rest.first(), Some(&(CR | LF)))
+        {
             return None;
         }
         let used = self.line_end(rest, 0);

@@ -493,7 +493,7 @@ mod tests {
         let mut rng = Rng(seed);
         for step in 0..4000 {
             let bytes = rng.bytes((step % 251) as u8);
-            let op = rng.below(11);
+            let op = rng.below(13);
             let mut next = Model {
                 data: model.data.clone(),
                 scratch: model.scratch.clone(),
@@ -533,6 +533,48 @@ mod tests {
                 10 => {
                     next = Model::default();
                     next.committed = bytes.clone();
+                }
+                // The run-of-lines copies: they store only if the line fits
+                // below the free space's end, and say whether it did.
+                11 | 12 if model.scratch.is_empty() => {
+                    next.data.push(b'\n');
+                    next.data.extend_from_slice(&bytes);
+                    if next.retained() > cap {
+                        continue;
+                    }
+                    let back = buffers.back();
+                    let stored = if op == 11 {
+                        buffers.push_line_below(&bytes, back)
+                    } else {
+                        let mut block = [0xAA; 64];
+                        block[..bytes.len()].copy_from_slice(&bytes);
+                        buffers.push_line_block(&block, bytes.len(), back)
+                    };
+                    if !stored {
+                        // Nothing changed: the caller grows through `push_data`.
+                        next = model;
+                        assert_eq!(
+                            buffers.data(),
+                            &next.data[..],
+                            "data after a refused op {op}"
+                        );
+                    }
+                    model = next;
+                    assert_eq!(
+                        buffers.data(),
+                        &model.data[..],
+                        "data after op {op}, step {step}"
+                    );
+                    assert_eq!(
+                        buffers.retained(),
+                        model.retained(),
+                        "retained, step {step}"
+                    );
+                    // The block's spare bytes never reach the regions at the back.
+                    assert_eq!(buffers.event_type(), &model.event_type[..], "step {step}");
+                    assert_eq!(buffers.id(), model.id(), "ID buffer, step {step}");
+                    assert_eq!(buffers.committed_id(), &model.committed[..], "step {step}");
+                    continue;
                 }
                 _ => continue,
             }

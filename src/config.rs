@@ -5,20 +5,23 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum OnLimit {
-    /// Report the error, then drop the rest of the stream: each later `feed`
-    /// consumes its whole input and returns [`Error::Stopped`](crate::Error::Stopped)
-    /// (so a loop that logs errors and goes on ends), until
+    /// Report the error once, then drop the rest of the stream: each later
+    /// call consumes its whole input and hands out nothing
+    /// ([`Parser::is_stopped`](crate::Parser::is_stopped) says so), until
     /// [`reset`](crate::Parser::reset) starts a new stream or
     /// [`resume`](crate::Parser::resume) picks this one up again at the next
-    /// blank line. The default: a stream that sends oversized events is
-    /// usually one to drop.
-    #[default]
+    /// blank line. For a caller that would rather drop a stream that sends
+    /// oversized events.
     Stop,
     /// Report the error, drop the event, and skip its remaining lines up to and
     /// including the next blank line; later events are parsed as usual. The
     /// dropped event's `id` lines have no effect (the last event ID stays that
     /// of the last event received); `retry` lines and comments, which belong
-    /// to no event, are handed out as usual.
+    /// to no event, are handed out as usual. The default, for the parser,
+    /// every adapter and the reconnecting client alike: the limit's
+    /// error is reported once (in the manner of tokio-util's
+    /// `LinesCodec`), and nothing valid after it is lost.
+    #[default]
     SkipEvent,
 }
 
@@ -52,19 +55,21 @@ impl Default for Config {
 impl Config {
     /// The default limit on bytes retained for one event: 16 MiB.
     pub const DEFAULT_MAX_EVENT_BYTES: usize = 16 << 20;
-    /// The default limit on the last event ID: 4 KiB (more than any HTTP
-    /// server takes back in a `Last-Event-ID` header).
-    pub const DEFAULT_MAX_ID_BYTES: usize = 4 << 10;
+    /// The default limit on an `id` value: none of its own, so the event
+    /// limit bounds it (an ID is part of its event, and browsers take any
+    /// length the spec does).
+    pub const DEFAULT_MAX_ID_BYTES: usize = usize::MAX;
     /// The default limit on bytes of one comment handed out: 4 KiB.
     pub const DEFAULT_MAX_COMMENT_BYTES: usize = 4 << 10;
 
-    /// The defaults: 16 MiB per event, 4 KiB per ID, [`OnLimit::Stop`], no
-    /// comments, bytes not checked for UTF-8.
+    /// The defaults: 16 MiB per event (the ID included, with no bound of its
+    /// own), [`OnLimit::SkipEvent`], no comments, bytes not checked for
+    /// UTF-8.
     pub const fn new() -> Self {
         Self {
             max_event_bytes: Self::DEFAULT_MAX_EVENT_BYTES,
             max_id_bytes: Self::DEFAULT_MAX_ID_BYTES,
-            on_limit: OnLimit::Stop,
+            on_limit: OnLimit::SkipEvent,
             comments: false,
             max_comment_bytes: Self::DEFAULT_MAX_COMMENT_BYTES,
             strict_utf8: false,
@@ -86,8 +91,10 @@ impl Config {
     /// [`Error::IdTooLong`](crate::Error::IdTooLong) for its event, under the
     /// [`OnLimit`] policy, and the last event ID keeps its value. The last
     /// event ID stays in storage from event to event, so it counts against
-    /// every event's [`max_event_bytes`](Self::max_event_bytes); this bound
-    /// keeps one long ID from starving later events. Default 4 KiB.
+    /// every event's [`max_event_bytes`](Self::max_event_bytes); a bound here
+    /// keeps one long ID from starving later events. Default: none of its
+    /// own ([`DEFAULT_MAX_ID_BYTES`](Self::DEFAULT_MAX_ID_BYTES)), so the
+    /// event limit is the ID's too.
     ///
     /// The bytes past the limit are not stored; the error comes at the end
     /// of the `id` line, and not at all when a NUL comes first (the spec then

@@ -38,11 +38,6 @@ pub enum Error {
         /// Length of the valid prefix of that field's bytes.
         valid_up_to: usize,
     },
-    /// An earlier error stopped the parser ([`OnLimit::Stop`](crate::OnLimit::Stop)):
-    /// the input was consumed and dropped. Call
-    /// [`reset`](crate::Parser::reset) for a new stream, or
-    /// [`resume`](crate::Parser::resume) to go on with this one.
-    Stopped,
 }
 
 impl fmt::Display for Error {
@@ -65,7 +60,6 @@ impl fmt::Display for Error {
                     Field::Comment => "comment",
                 }
             ),
-            Self::Stopped => f.write_str("the parser stopped after an earlier error"),
         }
     }
 }

@@ -7,8 +7,39 @@ use crate::{Error, Event};
 /// input: copy out what you keep.
 ///
 /// `event` and `error` must be written; `retry` and `comment` do nothing by
-/// default. Errors never end the stream by themselves: what follows one is
-/// the [`OnLimit`](crate::OnLimit) policy.
+/// default, and `pause` never pauses. Errors never end the stream by
+/// themselves: what follows one is the [`OnLimit`](crate::OnLimit) policy.
+///
+/// ```
+/// use ssewire::{Error, Event, Handler, Parser};
+///
+/// /// Takes one event at a time.
+/// #[derive(Default)]
+/// struct First(Option<String>);
+///
+/// impl Handler for First {
+///     fn event(&mut self, event: Event<'_>) {
+///         self.0 = Some(event.data_lossy().into_owned());
+///     }
+///     fn error(&mut self, error: Error) {
+///         panic!("{error}");
+///     }
+///     fn pause(&self) -> bool {
+///         self.0.is_some()
+///     }
+/// }
+///
+/// let mut parser = Parser::new(Vec::new());
+/// let mut input: &[u8] = b"data: a\n\ndata: b\n\n";
+/// let mut seen = Vec::new();
+/// while !input.is_empty() {
+///     let mut first = First::default();
+///     let used = parser.feed_all(input, &mut first);
+///     input = &input[used..];
+///     seen.extend(first.0);
+/// }
+/// assert_eq!(seen, ["a", "b"]);
+/// ```
 pub trait Handler {
     /// An event was dispatched.
     fn event(&mut self, event: Event<'_>);
@@ -25,8 +56,17 @@ pub trait Handler {
         let _ = (text, truncated);
     }
 
-    /// An event was refused (a limit, strict UTF-8), or the parser is stopped.
+    /// An event was refused (a limit, strict UTF-8). Reported once per
+    /// refused event; what follows is the [`OnLimit`](crate::OnLimit) policy.
     fn error(&mut self, error: Error);
+
+    /// Asked after each item: `true` makes
+    /// [`feed_all`](crate::Parser::feed_all) return at once, with the bytes
+    /// it consumed (feed it the rest later). For callers that take one item
+    /// at a time (vte's `Perform::terminated`). Default: never.
+    fn pause(&self) -> bool {
+        false
+    }
 }
 
 impl<H: Handler + ?Sized> Handler for &mut H {
@@ -44,5 +84,9 @@ impl<H: Handler + ?Sized> Handler for &mut H {
 
     fn error(&mut self, error: Error) {
         (**self).error(error);
+    }
+
+    fn pause(&self) -> bool {
+        (**self).pause()
     }
 }

@@ -5,6 +5,8 @@
 //! for the caller, so the parser keeps up to [`HeldBack::CAPACITY`] of them and
 //! parses them in one go, just before the next chunk (or the end).
 
+use crate::tokenizer::{has_no_line_end, is_line_end};
+
 /// Bytes of the current line not parsed yet, in stream order.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct HeldBack {
@@ -45,14 +47,14 @@ impl HeldBack {
     /// at the cost of one comparison).
     #[inline(always)]
     pub(crate) fn may_hold(input: &[u8]) -> bool {
-        input.len() < Self::CAPACITY && !matches!(input.last(), Some(b'\n' | b'\r'))
+        input.len() < Self::CAPACITY && !input.last().copied().is_some_and(is_line_end)
     }
 
     #[inline(always)]
     fn hold(&mut self, input: &[u8], cap: usize) -> bool {
         let held = self.len();
         let end = held.saturating_add(input.len());
-        if end > cap || input.iter().any(|&b| b == b'\n' || b == b'\r') {
+        if end > cap || !has_no_line_end(input) {
             return false;
         }
         let Some(slot) = self.bytes.get_mut(held..end) else {

@@ -49,8 +49,8 @@
 //!                 event.id_lossy()
 //!             )),
 //!             Step::Retry(ms) => seen.push(format!("retry {ms}")),
-//!             Step::Comment { .. } => {}
 //!             Step::NeedInput => break,
+//!             _ => {} // comments, unless asked for, are skipped
 //!         }
 //!     }
 //! }
@@ -112,7 +112,7 @@
 //! - `EventCodec` (`tokio-util`): a tokio-util `Decoder` and `Encoder`.
 //! - [`is_event_stream`]: checks a `Content-Type` (no features).
 //!
-//! Adapters parse with [`OnLimit::SkipEvent`] unless given a [`Config`]: a
+//! Adapters parse with the default [`OnLimit::SkipEvent`] unless given a [`Config`]: a
 //! refused event (over a limit, or not UTF-8 in strict mode) comes out as an
 //! error item ([`ReadError::Parse`]) and the events after it still come. With
 //! [`OnLimit::Stop`] an adapter ends after that error. The transport's errors
@@ -155,10 +155,14 @@
 //! boundary) are capped: 16 MiB by default ([`Config::max_event_bytes`]), the
 //! storage size for fixed storage, enforced as bytes arrive so an endless line
 //! is caught. Over the cap, [`Error::LimitExceeded`] names the limit; the
-//! event is dropped, never truncated, and [`OnLimit`] picks between stopping
-//! (until [`Parser::reset`] or [`Parser::resume`]) and skipping to the event's
-//! blank line. The last event ID stays stored from event to event, so it is
-//! bounded on its own ([`Config::max_id_bytes`], 4 KiB). Unknown
+//! event is dropped, never truncated, and [`OnLimit`] picks between skipping
+//! to the event's blank line (the default, everywhere: the parser, every
+//! adapter, the client) and stopping (until [`Parser::reset`] or
+//! [`Parser::resume`]). The error is reported once either way. An `id` value
+//! is part of its event and bounded by the same limit; the last event ID
+//! stays stored from event to event, and [`Config::max_id_bytes`] can bound
+//! it more tightly (no bound of its own by default: browsers take any
+//! length). Unknown
 //! fields and (unless asked for) comments are skipped without being stored.
 //! Every input byte is looked at a bounded number of times, however the input
 //! is cut.
@@ -230,13 +234,16 @@ pub use handler::Handler;
 #[cfg(feature = "alloc")]
 pub use owned::OwnedEvent;
 pub use parser::{Parser, Step};
-pub use tokenizer::{Field, Token, Tokenizer};
+pub use tokenizer::{Field, Piece, Token, Tokenizer};
 
 /// How a stream ended: from [`Parser::finish`] and [`Tokenizer::finish`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum StreamEnd {
     /// Between events: no unterminated line, and no `data`, `event` or `id`
-    /// line since the last blank line. Nothing was lost.
+    /// line since the last blank line, so the end of the stream discards
+    /// nothing. (It speaks of the end only: an event refused earlier, over
+    /// a limit, was reported as an error when it was dropped.)
     Clean,
     /// In the middle of an event or a line: the spec discards it.
     Truncated {

@@ -1,21 +1,61 @@
-//! Layer 0: the tokenizer. Bytes in, field values and line events out.
+//! Layer 0: the tokenizer. Bytes in, field values and line events out. The
+//! one place that knows what a line, a line end, a field name and the
+//! leading space are.
+//!
+//! # The grammar (WHATWG HTML §9.2.5)
+//!
+//! ```text
+//! stream        = [ bom ] *event
+//! event         = *( comment / field ) end-of-line
+//! comment       = colon *any-char end-of-line
+//! field         = 1*name-char [ colon [ space ] *any-char ] end-of-line
+//! end-of-line   = ( cr lf / cr / lf )
+//! ; characters
+//! lf            = %x000A ; U+000A LINE FEED (LF)
+//! cr            = %x000D ; U+000D CARRIAGE RETURN (CR)
+//! space         = %x0020 ; U+0020 SPACE
+//! colon         = %x003A ; U+003A COLON (:)
+//! bom           = %xFEFF ; U+FEFF BYTE ORDER MARK
+//! name-char     = %x0000-0009 / %x000B-000C / %x000E-0039 / %x003B-10FFFF
+//! any-char      = %x0000-0009 / %x000B-000C / %x000E-10FFFF
+//! ```
+//!
+//! # Where each rule lives
+//!
+//! | Rule (§9.2.5, §9.2.6) | Function |
+//! |---|---|
+//! | `end-of-line`: CR, LF or CRLF | `is_line_end`, `line_end_len`; its effect on the state, `Tokenizer::line_end` (a CR last in the input sets `skip_lf`) |
+//! | the first line end in the input | `find_line_end` (one line), `LineEnds` (a run of lines) |
+//! | one leading `bom` is stripped | `Tokenizer::bom` |
+//! | a blank line dispatches | `Tokenizer::line_start` |
+//! | a `colon` first: a comment | `Tokenizer::line_start`, `Tokenizer::skip_comments` |
+//! | the field name, up to the colon or the line end | `Tokenizer::field_name`, `FieldName::from_name`; fast: `Tokenizer::known_field` |
+//! | one leading `space` is removed | `leading_space` |
+//! | `data`, `event`, `id`: the value | `Tokenizer::resolve`, `Tokenizer::value` |
+//! | an `id` value with a NUL is ignored | `Tokenizer::value` |
+//! | `retry`: ASCII digits only | `Tokenizer::retry_digits` |
+//! | any other field is ignored | `Tokenizer::resolve` (`State::Skip`) |
+//!
+//! The field rules that store and dispatch (append data with LF between
+//! values, the event type and last event ID buffers) are the parser's.
 //!
 //! # How it works
 //!
 //! [`Tokenizer::feed`] takes any slice of the stream and returns one [`Token`]
 //! plus the number of bytes it consumed; the caller slices the input and calls
-//! again until it gets [`Token::NeedInput`]. Between calls it keeps only a few
-//! bytes of state (asserted in `tests/lifecycle.rs`): where it is in a line
-//! (`State`), up to five bytes of a field name cut by a chunk boundary, the
-//! `retry` digits accumulated so far, and the one-bit "swallow one LF" flag that
-//! makes a CR at the end of one chunk and an LF at the start of the next a
-//! single line end.
+//! again until it gets [`Token::NeedInput`]. Each call dispatches on `State`
+//! (`step`, one method per state, in vte's manner). Between calls it keeps
+//! only a few bytes of state (asserted in `tests/lifecycle.rs`): where it is
+//! in a line, up to five bytes of a field name cut by a chunk boundary, the
+//! `retry` digits so far, and the one-bit "swallow one LF" flag that makes a
+//! CR at the end of one chunk and an LF at the start of the next a single
+//! line end.
 //!
 //! Values are never stored: a value wholly inside the input comes back as one
-//! [`Token::ValueEnd`] with `whole == true` (the zero-copy case); a value cut by
-//! the end of the input comes back as [`Token::ValuePart`] pieces followed by a
-//! final [`Token::ValueEnd`]. Unknown fields, and comments unless asked for, are
-//! skipped without storing anything. `retry` values are parsed on the fly.
+//! [`Piece::Whole`] (the zero-copy case); a value cut by the end of the input
+//! comes back as [`Piece::Part`]s followed by a [`Piece::Last`]. Unknown
+//! fields, and comments unless asked for, are skipped without storing
+//! anything. `retry` values are parsed on the fly.
 //!
 //! Line ends are found with a word-at-a-time test of the first 8 bytes, then
 //! `memchr2`; nothing already consumed is ever looked at again. Field names are
@@ -24,15 +64,19 @@
 //!
 //! # Fast paths
 //!
-//! `line_start` takes `data:`, `event:` and `id:` with their value in one step,
-//! and `skip_comments` skips runs of comment lines; the parser also calls
-//! `data_value`, `data_line` and `data_event`, which take whole `data` lines and
-//! one-line events without tokens. All of them are off when `fast` is `false`
-//! (`Tokenizer::fast_paths`, the `ssewire_slow` cfg), and a unit test
-//! compares the whole state after the fast and the slow path at every prefix
-//! of every spec fixture. They change the state only through the same helpers
-//! as the slow path: [`Tokenizer::count`] for every consumed byte,
-//! `line_end` for every line end, `blank_line` for every blank line.
+//! Three, all off when `fast` is `false` (`Tokenizer::fast_paths`, the
+//! `ssewire_slow` cfg), all built from the slow path's own transitions:
+//!
+//! - `known_field`: at a line start, `data:`, `event:` and `id:` with their
+//!   value in one step (through `resolve`, `value_start` and `value`).
+//! - `skip_comments`: a run of comment lines nobody asked for, in one step.
+//! - `DataLines` (`Tokenizer::data_lines`): the parser's run of whole
+//!   `data` lines, each value found by one search and counted when the run
+//!   is dropped, as their tokens would have been.
+//!
+//! The test kit's slow layers (`testkit::drive::LAYERS`,
+//! `run_fast_and_slow`) compare the outcome and the whole state after the
+//! fast and the slow path, chunk by chunk, in every test and fuzz run.
 //!
 //! # Invariants
 //! - `feed` returns [`Token::NeedInput`] only when it consumed all of its
@@ -40,6 +84,8 @@
 //! - `skip_lf` is only ever set on entering `State::LineStart`; `step` checks it
 //!   before anything else.
 //! - At `State::LineStart` the `partial` flag is clear (`line_end` clears it).
+//! - `count` is the one writer of `since_blank` but for `blank_line`, which
+//!   restarts it; every consumed byte is counted once.
 //! - Adding a field: extend `FieldName` and `FieldName::from_name`, then the
 //!   `resolve` match.
 //!
@@ -66,6 +112,36 @@ pub enum Field {
     Comment,
 }
 
+/// A field value, or a piece of one where the input was cut, borrowed from
+/// the input. The one vocabulary of values: [`Token::Value`] carries it, and
+/// the parser stores it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// The whole value: its line began and ended in this input (the
+    /// zero-copy case). May be empty.
+    Whole(&'a [u8]),
+    /// Bytes of a value whose line goes on past the end of this input; never
+    /// empty. More pieces follow, the last one a [`Piece::Last`].
+    Part(&'a [u8]),
+    /// The last bytes of a value that [`Piece::Part`]s began, and the end of
+    /// its line. May be empty.
+    Last(&'a [u8]),
+}
+
+impl<'a> Piece<'a> {
+    /// The bytes of the piece.
+    pub const fn bytes(self) -> &'a [u8] {
+        match self {
+            Self::Whole(bytes) | Self::Part(bytes) | Self::Last(bytes) => bytes,
+        }
+    }
+
+    /// Whether the value's line ends with this piece (`Whole` or `Last`).
+    pub const fn ends_line(self) -> bool {
+        !matches!(self, Self::Part(_))
+    }
+}
+
 /// One step of the tokenizer, named after what happened in the stream.
 ///
 /// # What an assembler of events must do with them
@@ -74,15 +150,15 @@ pub enum Field {
 /// the caller's. Values come with the one space after the colon already
 /// removed, and split into pieces only where the input was cut.
 ///
-/// - [`ValuePart`](Token::ValuePart) pieces, then one
-///   [`ValueEnd`](Token::ValueEnd), make one value: concatenate them.
+/// - [`Value`](Token::Value): a [`Piece::Whole`] is a value; [`Piece::Part`]s
+///   and then a [`Piece::Last`] make one value: concatenate them.
 /// - `Data`: append the value to the data buffer, with an LF between values
 ///   (the spec appends an LF after each value and removes the last one at
 ///   dispatch; the same thing).
 /// - `Event`: the value replaces the event type buffer.
 /// - `Id`: the value replaces the last event ID buffer. A value holding a NUL
-///   never comes as a `ValueEnd`: its line ends with
-///   [`IgnoredId`](Token::IgnoredId), and its pieces must be dropped.
+///   never ends with a `Whole` or `Last` piece: [`IgnoredId`](Token::IgnoredId)
+///   comes at the NUL instead, and its pieces must be dropped.
 /// - [`Retry`](Token::Retry): the new reconnection time, already validated.
 /// - [`BlankLine`](Token::BlankLine), dispatch: the last event ID becomes the
 ///   ID buffer (even when no event follows: it is what a reconnection sends);
@@ -94,7 +170,7 @@ pub enum Field {
 ///   the one of the last blank line.
 ///
 /// ```
-/// use ssewire::{Field, Token, Tokenizer};
+/// use ssewire::{Field, Piece, Token, Tokenizer};
 ///
 /// let (mut data, mut event_type, mut id, mut value) = (vec![], vec![], vec![], vec![]);
 /// let (mut has_data, mut events) = (false, vec![]);
@@ -105,9 +181,11 @@ pub enum Field {
 ///         let (token, used) = tokenizer.feed(input);
 ///         input = &input[used..];
 ///         match token {
-///             Token::ValuePart { bytes, .. } => value.extend_from_slice(bytes),
-///             Token::ValueEnd { field, bytes, .. } => {
-///                 value.extend_from_slice(bytes);
+///             Token::Value { field, piece } => {
+///                 value.extend_from_slice(piece.bytes());
+///                 if !piece.ends_line() {
+///                     continue;
+///                 }
 ///                 let value = std::mem::take(&mut value);
 ///                 match field {
 ///                     Field::Data if has_data => data.extend([&b"\n"[..], &value].concat()),
@@ -125,8 +203,8 @@ pub enum Field {
 ///                 }
 ///                 (has_data, event_type) = (false, vec![]);
 ///             }
-///             Token::Retry(_) => {}
 ///             Token::NeedInput => break,
+///             _ => {} // `Retry`
 ///         }
 ///     }
 /// }
@@ -134,31 +212,21 @@ pub enum Field {
 ///     (b"a".to_vec(), b"x\ny".to_vec(), b"1".to_vec()),
 ///     (b"message".to_vec(), b"z".to_vec(), b"1".to_vec()),
 /// ]);
+/// # let _ = Piece::Whole(b"");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[must_use]
+#[non_exhaustive]
 pub enum Token<'a> {
-    /// Bytes of a value whose line goes on past the end of this input.
-    ValuePart {
+    /// A value of a known field, or a piece of one.
+    Value {
         /// The field the value belongs to.
         field: Field,
-        /// The bytes, borrowed from the input; never empty.
-        bytes: &'a [u8],
+        /// The value's bytes, borrowed from the input.
+        piece: Piece<'a>,
     },
-    /// The last bytes of a value, and the end of its line.
-    ///
-    /// For [`Field::Id`] this is only given when the whole value had no NUL;
-    /// otherwise the line ends with [`Token::IgnoredId`].
-    ValueEnd {
-        /// The field the value belongs to.
-        field: Field,
-        /// The bytes, borrowed from the input; may be empty.
-        bytes: &'a [u8],
-        /// `true` when `bytes` is the whole value (no `ValuePart` came before it).
-        whole: bool,
-    },
-    /// An `id` line whose value held a NUL ended: the spec ignores the whole
-    /// field, so drop any `ValuePart` pieces of it.
+    /// An `id` value held a NUL: the spec ignores the whole field, so drop
+    /// any [`Piece::Part`]s of it. The rest of its line is skipped.
     IgnoredId,
     /// A `retry` line with a valid value ended: the new reconnection time in
     /// milliseconds.
@@ -180,9 +248,10 @@ enum FieldName {
 }
 
 impl FieldName {
+    /// Spec: "If the field name is ..." (§9.2.6), byte for byte.
     fn from_name(name: &[u8]) -> Self {
         match name {
-            b"data" => Self::Data,
+            DATA => Self::Data,
             b"event" => Self::Event,
             b"id" => Self::Id,
             b"retry" => Self::Retry,
@@ -191,12 +260,16 @@ impl FieldName {
     }
 }
 
+/// The name of the commonest field, which the fast paths look for.
+const DATA: &[u8] = b"data";
+
 /// Where the tokenizer is within a line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum State {
     /// At the start of the stream: this many bytes of a BOM seen so far.
     Bom(u8),
     /// At the start of a line.
+    #[default]
     LineStart,
     /// Reading a field name: its first `len` bytes so far (at most five: the
     /// longest known name, `event` or `retry`).
@@ -210,9 +283,7 @@ enum State {
     /// In a `retry` value: the number so far, and whether a digit came (an
     /// empty value is ignored).
     RetryDigits { ms: u64, any: bool },
-    /// In an `id` value that held a NUL: skip to the end, then `IgnoredId`.
-    IgnoredId,
-    /// In a line that has no effect: skip to its end.
+    /// In a line that has no (more) effect: skip to its end.
     Skip,
 }
 
@@ -220,6 +291,17 @@ enum State {
 /// the bytes it consumed; slice and call again until [`Token::NeedInput`]. It
 /// keeps a few dozen bytes of state between calls and stores no input. See
 /// [`Token`] for what to do with the tokens.
+///
+/// ```
+/// use ssewire::{Field, Piece, Token, Tokenizer};
+///
+/// let mut tokenizer = Tokenizer::new();
+/// let input = b"data: hi\n\n";
+/// let (token, used) = tokenizer.feed(input);
+/// assert_eq!(token, Token::Value { field: Field::Data, piece: Piece::Whole(b"hi") });
+/// assert_eq!(tokenizer.feed(&input[used..]), (Token::BlankLine, 1));
+/// assert_eq!(tokenizer.finish(), ssewire::StreamEnd::Clean);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tokenizer {
     state: State,
@@ -233,7 +315,7 @@ pub struct Tokenizer {
     quiet: bool,
     /// Take the fast paths (see the module docs).
     fast: bool,
-    /// A `ValuePart` of the current value was handed out already.
+    /// A `Piece::Part` of the current value was handed out already.
     partial: bool,
     /// A `data`, `event` or `id` line was seen since the last blank line.
     in_event: bool,
@@ -296,7 +378,15 @@ impl Tokenizer {
     /// [`Token::NeedInput`] and changes nothing. Call [`finish`](Self::finish)
     /// when the stream ends.
     #[must_use = "the count says how much of the input was consumed"]
+    #[inline]
     pub fn feed<'a>(&mut self, input: &'a [u8]) -> (Token<'a>, usize) {
+        self.next_token(input)
+    }
+
+    /// [`feed`](Self::feed), inlined into the parser's loop (the one door
+    /// the parser has into the line rules).
+    #[inline(always)]
+    pub(crate) fn next_token<'a>(&mut self, input: &'a [u8]) -> (Token<'a>, usize) {
         let mut pos = 0;
         while let Some(rest) = input.get(pos..).filter(|rest| !rest.is_empty()) {
             let (token, used) = self.step(rest);
@@ -362,210 +452,41 @@ impl Tokenizer {
         }
     }
 
+    /// The fast path for a run of whole `data` lines at the front of `rest`
+    /// (a Datastar event has 20-200): their values one by one, without a
+    /// token each. Nothing when the fast paths are off or the tokenizer is
+    /// not at a line start.
+    #[inline(always)]
+    pub(crate) fn data_lines<'t, 'a>(&'t mut self, rest: &'a [u8]) -> DataLines<'t, 'a> {
+        let at_line_start = self.fast && self.state == State::LineStart && !self.skip_lf;
+        DataLines {
+            rest: if at_line_start { rest } else { &[] },
+            used: 0,
+            line_ends: LineEnds::new(),
+            tokenizer: self,
+        }
+    }
+
     /// Counts consumed bytes: the one place `since_blank` grows.
-    #[inline]
+    #[inline(always)]
     fn count(&mut self, bytes: usize) {
         self.since_blank = self.since_blank.saturating_add(bytes as u64);
     }
 
     /// A blank line ended (after its bytes were counted): the one place the
     /// per-event bookkeeping restarts.
-    #[inline]
+    #[inline(always)]
     fn blank_line(&mut self) {
         self.since_blank = 0;
         self.in_event = false;
     }
 
     // ---------------------------------------------------------------------
-    // Fast paths called by the parser.
+    // The state machine: one method per state.
 
-    /// At a line start, a `data` line whose prefix and (start of a) value are
-    /// in `rest`, the value at most `max_len` bytes: the value, its end in
-    /// `rest`, and whether its line end is there too. A cut line must have
-    /// value bytes, as the token path would only then hand out a piece.
-    #[inline]
-    fn data_line_at<'a>(&self, rest: &'a [u8], max_len: usize) -> Option<(&'a [u8], usize, bool)> {
-        if !self.fast_at_line_start() {
-            return None;
-        }
-        let start = data_value_start(rest)?;
-        let after = rest.get(start..)?;
-        // A value over `max_len` is refused: look no further than that (an
-        // oversized event is then scanned once, by the token path).
-        let cut = after.len() > max_len;
-        let window = if cut {
-            head(after, add(max_len, 1))
-        } else {
-            after
-        };
-        let (end, whole) = match find_line_end(window) {
-            Some(end) => (end, true),
-            None if cut => return None,
-            // (With nothing after `data:`, a space may follow in the next input.)
-            None if after.is_empty() => return None,
-            None => (after.len(), false),
-        };
-        let value = head(after, end);
-        (value.len() <= max_len).then_some((value, add(start, end), whole))
-    }
-
-    /// The parser's fast path for the lines of multi-line events: a `data`
-    /// line at a line start, whole or cut by the end of `rest`. Consumes it,
-    /// leaving the tokenizer as `feed` would after its `ValueEnd` or
-    /// `ValuePart` token; otherwise changes nothing and returns `None`.
-    #[inline]
-    pub(crate) fn data_line<'a>(
-        &mut self,
-        rest: &'a [u8],
-        max_len: usize,
-    ) -> Option<(DataPiece<'a>, usize)> {
-        let (value, end, whole) = self.data_line_at(rest, max_len)?;
-        self.in_event = true;
-        Some(if whole {
-            let used = self.line_end(rest, end);
-            self.count(used);
-            (DataPiece::Line(value), used)
-        } else {
-            self.state = State::Value(Field::Data);
-            self.partial = true;
-            self.count(end);
-            (DataPiece::Part(value), end)
-        })
-    }
-
-    /// The parser's fast path for a blank line that dispatches (the end of
-    /// each event) at the front of `rest`: the bytes used, leaving the
-    /// tokenizer as `feed` would after its `BlankLine` token; otherwise
-    /// changes nothing and returns `None`.
-    #[inline]
-    pub(crate) fn dispatching_blank_line(&mut self, rest: &[u8]) -> Option<usize> {
-        // As `line_start` with a blank line: outside an event it dispatches
-        // only when blank lines are not quiet.
-        if !self.fast_at_line_start()
-            || (!self.in_event && self.quiet)
-            || !matches!(rest.first(), Some(&(CR | LF)))
-        {
-            return None;
-        }
-        let used = self.line_end(rest, 0);
-        self.count(used);
-        self.blank_line();
-        Some(used)
-    }
-
-    /// Whether the fast paths may consume whole lines here: on, at a line
-    /// start, no LF of a CRLF awaited.
+    /// One state's worth of work on a non-empty `rest`. Counts what it
+    /// consumes.
     #[inline(always)]
-    pub(crate) fn fast_at_line_start(&self) -> bool {
-        self.fast && self.state == State::LineStart && !self.skip_lf
-    }
-
-    /// The parser took `used` bytes of whole `data` lines (each found by
-    /// [`data_value_start`] and its line end) at a line start (see
-    /// [`fast_at_line_start`](Self::fast_at_line_start)): the tokenizer is
-    /// left as `feed` would leave it after their `ValueEnd` tokens.
-    #[inline(always)]
-    pub(crate) fn took_data_lines(&mut self, used: usize) {
-        if used > 0 {
-            self.in_event = true;
-            self.partial = false;
-            self.count(used);
-        }
-    }
-
-    /// The parser's fast path for the commonest event: a whole `data` line
-    /// followed by a blank line, both in `rest` (a CR last in `rest` may still
-    /// get its LF). Consumes both lines and returns the value and the bytes
-    /// used, leaving the tokenizer as `feed` would after its `ValueEnd` and
-    /// `BlankLine` tokens; otherwise changes nothing and returns `None`.
-    #[inline]
-    pub(crate) fn data_event<'a>(
-        &mut self,
-        rest: &'a [u8],
-        max_len: usize,
-    ) -> Option<(&'a [u8], usize)> {
-        let (value, end, true) = self.data_line_at(rest, max_len)? else {
-            return None;
-        };
-        // Both line ends must be here; `line_end` then does the bookkeeping.
-        let after = rest.get(end..)?;
-        let first = line_end_len(after, 0)?;
-        if !matches!(after.get(first), Some(&(CR | LF))) {
-            return None;
-        }
-        let line = self.line_end(rest, end);
-        let used = self.line_end(rest, line);
-        self.count(used);
-        self.blank_line();
-        Some((value, used))
-    }
-
-    /// The parser's fast path inside a `data` value (the `big` shape, and any
-    /// stream read in small chunks): the value bytes at the front of `input`
-    /// (non-empty) and the bytes used. Leaves the tokenizer as `feed` would
-    /// after the `ValuePart` or `ValueEnd` token; outside a `data` value
-    /// changes nothing and returns `None`.
-    #[inline]
-    pub(crate) fn data_value<'a>(&mut self, input: &'a [u8]) -> Option<(DataPiece<'a>, usize)> {
-        if !self.fast || self.state != State::Value(Field::Data) || input.is_empty() {
-            return None;
-        }
-        Some(match find_line_end(input) {
-            Some(end) => {
-                let piece = if self.partial {
-                    DataPiece::LastPart(head(input, end))
-                } else {
-                    DataPiece::Line(head(input, end))
-                };
-                let used = self.line_end(input, end);
-                self.count(used);
-                (piece, used)
-            }
-            None => {
-                self.partial = true;
-                self.count(input.len());
-                (DataPiece::Part(input), input.len())
-            }
-        })
-    }
-
-    /// The parser's fast path for a chunk inside a `data` value cut by an
-    /// earlier input (most chunks of a stream read in small pieces): the
-    /// value's bytes at the front of `input`, at most `max_len` of them, up to
-    /// its line end if `input` has one (then `true`), and the bytes used.
-    /// Leaves the tokenizer as `feed` would after its `ValuePart` or
-    /// `ValueEnd` token; otherwise changes nothing and returns `None`.
-    #[inline]
-    pub(crate) fn data_value_goes_on<'a>(
-        &mut self,
-        input: &'a [u8],
-        max_len: usize,
-    ) -> Option<(&'a [u8], bool, usize)> {
-        if !self.fast
-            || self.state != State::Value(Field::Data)
-            || !self.partial
-            || input.is_empty()
-        {
-            return None;
-        }
-        match find_line_end(input) {
-            Some(end) if end <= max_len => {
-                let used = self.line_end(input, end);
-                self.count(used);
-                Some((head(input, end), true, used))
-            }
-            None if input.len() <= max_len => {
-                self.count(input.len());
-                Some((input, false, input.len()))
-            }
-            _ => None,
-        }
-    }
-
-    // ---------------------------------------------------------------------
-    // The state machine.
-
-    /// One state's worth of work on a non-empty `rest`.
     fn step<'a>(&mut self, rest: &'a [u8]) -> (Option<Token<'a>>, usize) {
         if self.skip_lf {
             self.skip_lf = false;
@@ -579,15 +500,14 @@ impl Tokenizer {
             }
         }
         let (found, used) = match self.state {
-            State::Bom(seen) => return self.bom(seen, rest),
             State::LineStart => return self.line_start(rest),
+            State::Value(field) => self.value(field, rest),
+            State::Bom(seen) => return self.bom(seen, rest),
             State::Name { len, name } => self.field_name(len, name, rest),
             State::ValueStart(field) => (None, self.value_start(field, rest)),
-            State::Value(field) => self.value(field, rest),
             State::RetryStart => (None, self.retry_start(rest)),
             State::RetryDigits { ms, any } => self.retry_digits(ms, any, rest),
-            State::IgnoredId => self.skip_line(rest, Some(Token::IgnoredId)),
-            State::Skip => self.skip_line(rest, None),
+            State::Skip => (None, self.skip_line(rest)),
         };
         self.count(used);
         (found, used)
@@ -622,7 +542,9 @@ impl Tokenizer {
         }
     }
 
-    /// At a line start. Counts what it consumes.
+    /// At a line start: a blank line, a comment, or a field name. Counts
+    /// what it consumes.
+    #[inline(always)]
     fn line_start<'a>(&mut self, rest: &'a [u8]) -> (Option<Token<'a>>, usize) {
         let Some(&first) = rest.first() else {
             return (None, 0);
@@ -633,11 +555,7 @@ impl Tokenizer {
                 let used = self.line_end(rest, 0);
                 self.count(used);
                 self.blank_line();
-                if !dispatches {
-                    (None, used)
-                } else {
-                    (Some(Token::BlankLine), used)
-                }
+                (dispatches.then_some(Token::BlankLine), used)
             }
             b':' if self.comments => {
                 self.state = State::ValueStart(Field::Comment);
@@ -662,36 +580,38 @@ impl Tokenizer {
 
     /// Fast path: the common names with their colon in `rest`, and their value
     /// while it is there too, through the same transitions as the slow path.
+    #[inline(always)]
     fn known_field<'a>(&mut self, rest: &'a [u8]) -> Option<(Option<Token<'a>>, usize)> {
-        let (prefix, name): (&[u8], _) = if rest.starts_with(b"data:") {
-            (b"data:", FieldName::Data)
+        let (name, colon) = if rest.starts_with(b"data:") {
+            (FieldName::Data, DATA.len())
         } else if rest.starts_with(b"event:") {
-            (b"event:", FieldName::Event)
+            (FieldName::Event, 5)
         } else if rest.starts_with(b"id:") {
-            (b"id:", FieldName::Id)
+            (FieldName::Id, 2)
         } else {
             return None;
         };
         self.resolve(name, true);
-        let mut used = prefix.len();
-        self.count(used);
+        let mut used = add(colon, 1);
         let State::ValueStart(field) = self.state else {
+            self.count(used);
             return Some((None, used));
         };
         let after = tail(rest, used);
         if after.is_empty() {
+            self.count(used);
             return Some((None, used));
         }
-        let space = self.value_start(field, after);
-        self.count(space);
-        used = add(used, space);
-        let value = tail(after, space);
+        used = add(used, self.value_start(field, after));
+        let value = tail(rest, used);
         if value.is_empty() {
+            self.count(used);
             return Some((None, used));
         }
         let (found, more) = self.value(field, value);
-        self.count(more);
-        Some((found, add(used, more)))
+        used = add(used, more);
+        self.count(used);
+        Some((found, used))
     }
 
     /// Skips comment lines nobody asked for: one, or with the fast paths a run
@@ -753,6 +673,7 @@ impl Tokenizer {
 
     /// Enters the value of field `name`. With `colon == false` the line has
     /// ended already and the value is empty: returns that line's token.
+    #[inline(always)]
     fn resolve(&mut self, name: FieldName, colon: bool) -> Option<Token<'static>> {
         let field = match name {
             FieldName::Data => Field::Data,
@@ -777,50 +698,54 @@ impl Tokenizer {
         if colon {
             None
         } else {
-            Some(Token::ValueEnd {
+            Some(Token::Value {
                 field,
-                bytes: &[],
-                whole: true,
+                piece: Piece::Whole(&[]),
             })
         }
     }
 
-    /// Spec: "If value starts with a U+0020 SPACE character, remove it".
+    /// Just after a known field's colon: its leading space.
+    #[inline(always)]
     fn value_start(&mut self, field: Field, rest: &[u8]) -> usize {
         self.state = State::Value(field);
-        usize::from(rest.first() == Some(&b' '))
+        leading_space(rest)
     }
 
+    /// In a value: up to its line end, or all of `rest` as a piece.
+    #[inline(always)]
     fn value<'a>(&mut self, field: Field, rest: &'a [u8]) -> (Option<Token<'a>>, usize) {
         let found = find_line_end(rest);
         let bytes = head(rest, found.unwrap_or(rest.len()));
-        if field == Field::Id && memchr::memchr(0, bytes).is_some() {
+        if field == Field::Id {
             // Spec: "If the field value does not contain U+0000 NULL, then set
             // the last event ID buffer" - otherwise the field is ignored.
-            self.state = State::IgnoredId;
-            return (None, 0);
+            if let Some(nul) = memchr::memchr(0, bytes) {
+                self.state = State::Skip;
+                self.partial = false;
+                return (Some(Token::IgnoredId), add(nul, 1));
+            }
         }
-        match found {
+        let piece = match found {
             Some(end) => {
-                let whole = !self.partial;
-                let used = self.line_end(rest, end);
-                let token = Token::ValueEnd {
-                    field,
-                    bytes,
-                    whole,
+                let piece = if self.partial {
+                    Piece::Last(bytes)
+                } else {
+                    Piece::Whole(bytes)
                 };
-                (Some(token), used)
+                let used = self.line_end(rest, end);
+                return (Some(Token::Value { field, piece }), used);
             }
-            None => {
-                self.partial = true;
-                (Some(Token::ValuePart { field, bytes }), rest.len())
-            }
-        }
+            None => Piece::Part(bytes),
+        };
+        self.partial = true;
+        (Some(Token::Value { field, piece }), rest.len())
     }
 
+    /// Just after `retry:`: its leading space.
     fn retry_start(&mut self, rest: &[u8]) -> usize {
         self.state = State::RetryDigits { ms: 0, any: false };
-        usize::from(rest.first() == Some(&b' '))
+        leading_space(rest)
     }
 
     /// Spec: "If the field value consists of only ASCII digits, then interpret
@@ -856,66 +781,136 @@ impl Tokenizer {
         (None, rest.len())
     }
 
-    fn skip_line<'a>(
-        &mut self,
-        rest: &'a [u8],
-        at_end: Option<Token<'a>>,
-    ) -> (Option<Token<'a>>, usize) {
+    /// A line with no (more) effect: up to its line end.
+    fn skip_line(&mut self, rest: &[u8]) -> usize {
         match find_line_end(rest) {
-            Some(end) => (at_end, self.line_end(rest, end)),
-            None => (None, rest.len()),
+            Some(end) => self.line_end(rest, end),
+            None => rest.len(),
         }
     }
 
     /// The line ends at `rest[at]` (a CR or an LF): returns the bytes used up to
-    /// and including the line end. A CR swallows one LF, now or in the next
-    /// call. The one place a line ends.
+    /// and including the line end. A CR last in `rest` swallows an LF at the
+    /// start of the next input (`skip_lf`). The one place a line ends.
+    #[inline(always)]
     fn line_end(&mut self, rest: &[u8], at: usize) -> usize {
-        debug_assert!(matches!(rest.get(at), Some(&(CR | LF))));
+        debug_assert!(rest.get(at).copied().is_some_and(is_line_end));
         self.state = State::LineStart;
         self.partial = false;
-        let after = add(at, 1);
-        if rest.get(at) != Some(&CR) {
-            return after;
-        }
-        match rest.get(after) {
-            Some(&LF) => add(after, 1),
-            Some(_) => after,
+        match line_end_len(rest, at) {
+            Some(len) => add(at, len),
             None => {
                 self.skip_lf = true;
-                after
+                add(at, 1)
             }
         }
     }
 }
 
-/// Where the value starts when `rest`, at a line start, begins a `data`
-/// line (the fast paths' test).
-#[inline(always)]
-pub(crate) fn data_value_start(rest: &[u8]) -> Option<usize> {
-    if rest.starts_with(b"data: ") {
-        Some(6)
-    } else if rest.starts_with(b"data:") {
-        Some(5)
-    } else {
-        None
+/// A run of whole `data` lines, lent by [`Tokenizer::data_lines`]: each
+/// value in turn, while the parser has room for it. Dropping it leaves the
+/// tokenizer as `feed` would after those lines' `Value` tokens.
+pub(crate) struct DataLines<'t, 'a> {
+    tokenizer: &'t mut Tokenizer,
+    /// What is left of the input; empty when not at a line start.
+    rest: &'a [u8],
+    used: usize,
+    line_ends: LineEnds,
+}
+
+impl<'a> DataLines<'_, 'a> {
+    /// The next line's value, if the next line is a whole `data` line whose
+    /// value has at most `max_len` bytes: the input from the value's first
+    /// byte on (so that the caller may copy a fixed-size block) and the
+    /// value's length. Otherwise `None`, and the line is left to the token
+    /// path (which reports one over the limit).
+    #[inline(always)]
+    pub(crate) fn next_within(&mut self, max_len: usize) -> Option<(&'a [u8], usize)> {
+        let start = data_value_start(self.rest)?;
+        let after = tail(self.rest, start);
+        // memchr at once: these lines are rarely short enough for
+        // `find_line_end`'s first word to find the end.
+        let len = self.line_ends.find(after).filter(|&len| len <= max_len)?;
+        let end = add(start, len);
+        let line = add(end, line_end_len(self.rest, end)?);
+        self.rest = tail(self.rest, line);
+        self.used = add(self.used, line);
+        Some((after, len))
     }
+
+    /// The bytes these lines took.
+    pub(crate) fn used(&self) -> usize {
+        self.used
+    }
+}
+
+impl Drop for DataLines<'_, '_> {
+    /// As the `Value` tokens of the lines taken would have left it (they
+    /// ended at a line start, each line counted).
+    #[inline(always)]
+    fn drop(&mut self) {
+        if self.used > 0 {
+            self.tokenizer.in_event = true;
+            self.tokenizer.count(self.used);
+        }
+    }
+}
+
+// -------------------------------------------------------------------------
+// The line rules, each in one place, as pure functions.
+
+/// Spec: "end-of-line = ( cr lf / cr / lf )".
+#[inline(always)]
+pub(crate) const fn is_line_end(b: u8) -> bool {
+    b == CR || b == LF
+}
+
+/// The length of the line end at `at` in `rest` (a CR or LF there), or
+/// `None` for a CR last in `rest`, whose LF may come next.
+#[inline(always)]
+fn line_end_len(rest: &[u8], at: usize) -> Option<usize> {
+    match (rest.get(at), rest.get(add(at, 1))) {
+        (Some(&CR), Some(&LF)) => Some(2),
+        (Some(&LF), _) | (Some(&CR), Some(_)) => Some(1),
+        _ => None,
+    }
+}
+
+/// Whether `input` ends inside a line (has no line end at all, so that
+/// tokenizing it can hand out nothing but value pieces).
+#[inline(always)]
+pub(crate) fn has_no_line_end(input: &[u8]) -> bool {
+    !input.iter().copied().any(is_line_end)
+}
+
+/// Spec: "If value starts with a U+0020 SPACE character, remove it from
+/// value": the bytes to skip, 0 or 1.
+#[inline(always)]
+fn leading_space(rest: &[u8]) -> usize {
+    usize::from(rest.first() == Some(&b' '))
+}
+
+/// Where the value starts when `rest`, at a line start, begins a `data`
+/// line with its colon (the fast paths' test).
+#[inline(always)]
+fn data_value_start(rest: &[u8]) -> Option<usize> {
+    let after_colon = rest.strip_prefix(DATA)?.strip_prefix(b":")?;
+    Some(add(add(DATA.len(), 1), leading_space(after_colon)))
 }
 
 /// Finds line ends in a run of lines: memchr's AVX2 searcher, built once
 /// and called directly where the CPU has AVX2 (found at run time with the
 /// `std` feature), which saves what `memchr2` does again on every call (an
-/// indirect call, the searcher's setup): a Datastar event's lines went from
-/// 3541 to 4390 MiB/s. Else `memchr2`.
+/// indirect call, the searcher's setup). Else `memchr2`.
 #[derive(Clone, Copy)]
-pub(crate) struct LineEnds {
+struct LineEnds {
     #[cfg(target_arch = "x86_64")]
     avx2: Option<memchr::arch::x86_64::avx2::memchr::Two>,
 }
 
 impl LineEnds {
     #[inline(always)]
-    pub(crate) fn new() -> Self {
+    fn new() -> Self {
         Self {
             #[cfg(target_arch = "x86_64")]
             avx2: memchr::arch::x86_64::avx2::memchr::Two::new(CR, LF),
@@ -924,7 +919,7 @@ impl LineEnds {
 
     /// The first CR or LF in `bytes`.
     #[inline(always)]
-    pub(crate) fn find(&self, bytes: &[u8]) -> Option<usize> {
+    fn find(&self, bytes: &[u8]) -> Option<usize> {
         #[cfg(target_arch = "x86_64")]
         if let Some(searcher) = &self.avx2 {
             return searcher.find(bytes);
@@ -933,35 +928,13 @@ impl LineEnds {
     }
 }
 
-/// The length of the line end at `at` in `rest` (a CR or LF there), or
-/// `None` for a CR last in `rest`, whose LF may come next.
-#[inline(always)]
-pub(crate) fn line_end_len(rest: &[u8], at: usize) -> Option<usize> {
-    match (rest.get(at), rest.get(add(at, 1))) {
-        (Some(&CR), Some(&LF)) => Some(2),
-        (Some(&LF), _) | (Some(&CR), Some(_)) => Some(1),
-        _ => None,
-    }
-}
-
-/// A piece of a `data` value from a fast path.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum DataPiece<'a> {
-    /// A whole value: its line began and ended in this input.
-    Line(&'a [u8]),
-    /// Bytes of a value whose line goes on past this input.
-    Part(&'a [u8]),
-    /// The last bytes of a value that began in an earlier input.
-    LastPart(&'a [u8]),
-}
-
 /// The first CR or LF. Lines are often short (`data: x`, `: ping`, `id: 7`),
 /// and `memchr2` has a fixed cost per call, so the first 8 bytes are tested as
 /// one word first.
 #[inline(always)]
-pub(crate) fn find_line_end(bytes: &[u8]) -> Option<usize> {
+fn find_line_end(bytes: &[u8]) -> Option<usize> {
     let Some((head, tail)) = bytes.split_first_chunk::<8>() else {
-        return bytes.iter().position(|&b| b == CR || b == LF);
+        return bytes.iter().position(|&b| is_line_end(b));
     };
     let word = u64::from_le_bytes(*head);
     let found = has_byte(word, CR) | has_byte(word, LF);

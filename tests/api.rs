@@ -64,37 +64,43 @@ fn finish_is_one_call_that_says_how_the_stream_ended() {
     assert_eq!(parser.finish(), StreamEnd::Clean, "a fresh stream");
 }
 
+/// The loop a new user writes: log the error, keep feeding. It ends, with
+/// each error reported once: by default the oversized event is skipped and
+/// the next one comes; with `OnLimit::Stop` the rest is dropped quietly.
 #[test]
 fn a_loop_that_logs_errors_and_goes_on_ends() {
-    // The loop a new user writes: log the error, keep feeding.
-    let mut parser = Parser::with_config(Vec::new(), Config::new().max_event_bytes(4));
-    let mut input: &[u8] = b"data: too long\n\ndata: ok\n\n";
-    let (mut calls, mut errors) = (0, Vec::new());
-    loop {
-        calls += 1;
-        assert!(calls < 10, "the loop spins");
-        let (step, used) = parser.feed(input);
-        input = &input[used..];
-        match step {
-            Ok(Step::NeedInput) => break,
-            Ok(_) => {}
-            Err(error) => errors.push(error),
+    for (policy, events) in [(None, 1), (Some(OnLimit::Stop), 0)] {
+        let mut config = Config::new().max_event_bytes(4);
+        if let Some(policy) = policy {
+            config = config.on_limit(policy);
         }
+        let mut parser = Parser::with_config(Vec::new(), config);
+        let mut input: &[u8] = b"data: too long\n\ndata: ok\n\n";
+        let (mut calls, mut errors, mut seen) = (0, Vec::new(), 0);
+        loop {
+            calls += 1;
+            assert!(calls < 10, "the loop spins");
+            let (step, used) = parser.feed(input);
+            input = &input[used..];
+            match step {
+                Ok(Step::NeedInput) => break,
+                Ok(Step::Event(_)) => seen += 1,
+                Ok(_) => {}
+                Err(error) => errors.push(error),
+            }
+        }
+        let limit = Error::LimitExceeded {
+            limit: 4,
+            needed: 8,
+        };
+        assert_eq!(errors, [limit], "{policy:?}");
+        assert_eq!(seen, events, "{policy:?}");
+        assert!(input.is_empty(), "{policy:?}: the rest was consumed");
+        assert_eq!(parser.is_stopped(), policy.is_some());
+        // Later chunks are consumed; a stopped parser hands out nothing.
+        assert_eq!(parser.feed(b"data: x\n\n").1, 9);
+        assert!(matches!(parser.feed(b"").0, Ok(Step::NeedInput)));
     }
-    assert_eq!(
-        errors,
-        [
-            Error::LimitExceeded {
-                limit: 4,
-                needed: 8
-            },
-            Error::Stopped
-        ]
-    );
-    assert!(input.is_empty(), "the stopped parser consumed the rest");
-    // Each later chunk: one `Stopped`, consumed; an empty one is `NeedInput`.
-    assert_eq!(parser.feed(b"data: x\n\n").1, 9);
-    assert!(matches!(parser.feed(b"").0, Ok(Step::NeedInput)));
 }
 
 #[test]
@@ -175,12 +181,49 @@ fn retries_inside_a_skipped_event_take_effect_as_documented() {
     );
 }
 
+/// The spec and browsers take an ID of any length: by default the event
+/// limit bounds it, as it bounds the rest of the event (a 5000-byte ID was
+/// refused by a default of 4 KiB of its own).
+#[test]
+fn an_id_is_bounded_by_its_event_by_default() {
+    let id = vec![b'7'; 5000];
+    let stream = [b"id: ".as_slice(), &id, b"\ndata: x\n\n"].concat();
+    let mut parser = Parser::new(Vec::new());
+    assert_eq!(run(&mut parser, &[&stream]), ["message: x"]);
+    assert_eq!(parser.last_event_id(), &id[..]);
+    // Over the event limit it is refused with it, and the next event comes.
+    let mut parser = Parser::with_config(Vec::new(), Config::new().max_event_bytes(4999));
+    let out = run(&mut parser, &[&stream, b"data: later\n\n"]);
+    assert_eq!(
+        out,
+        [
+            "error LimitExceeded { limit: 4999, needed: 5000 }",
+            "message: later"
+        ]
+    );
+    assert_eq!(parser.last_event_id(), b"");
+}
+
+/// A stream that loses nothing at its end finishes `Clean`, also after an
+/// error dropped an event: the error said so, and `Clean` speaks only of
+/// the end of the stream.
+#[test]
+fn clean_speaks_of_the_end_of_the_stream_only() {
+    for policy in [OnLimit::SkipEvent, OnLimit::Stop] {
+        let config = Config::new().max_event_bytes(4).on_limit(policy);
+        let mut parser = Parser::with_config(Vec::new(), config);
+        let out = run(&mut parser, &[b"data: too long\n\n"]);
+        assert_eq!(out, ["error LimitExceeded { limit: 4, needed: 8 }"]);
+        assert_eq!(parser.finish(), StreamEnd::Clean, "{policy:?}");
+    }
+}
+
 #[test]
 fn one_long_id_does_not_starve_later_events() {
     let long_id = [b"id: ".as_slice(), &[b'i'; 64 << 10], b"\ndata: x\n\n"].concat();
     let mut storage = vec![0u8; 64 << 10];
-    let mut parser =
-        Parser::with_config(&mut storage[..], Config::new().on_limit(OnLimit::SkipEvent));
+    let config = Config::new().max_id_bytes(4096);
+    let mut parser = Parser::with_config(&mut storage[..], config);
     let out = run(&mut parser, &[&long_id, b"data: later\n\n"]);
     assert_eq!(out, ["error IdTooLong { limit: 4096 }", "message: later"]);
     assert_eq!(parser.last_event_id(), b"");

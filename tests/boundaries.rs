@@ -57,10 +57,9 @@ fn bom_split_one_plus_two_and_two_plus_one_and_after_empty_feeds() {
     assert_eq!(
         tokenizer.feed(b"data:x\n"),
         (
-            Token::ValueEnd {
+            Token::Value {
                 field: ssewire::Field::Data,
-                bytes: b"x",
-                whole: true
+                piece: ssewire::Piece::Whole(b"x"),
             },
             7
         )

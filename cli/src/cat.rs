@@ -64,7 +64,7 @@ fn feed_one(parser: &mut Parser<Vec<u8>>, input: &[u8], out: &mut Printer<'_>) -
         Ok(ssewire::Step::Event(event)) => out.event(event),
         Ok(ssewire::Step::Retry(ms)) => out.retry(ms),
         Ok(ssewire::Step::Comment { text, truncated }) => out.comment(text, truncated),
-        Ok(ssewire::Step::NeedInput) => {}
+        Ok(_) => {} // `NeedInput`
         Err(error) => out.error(error),
     }
     used
@@ -159,7 +159,7 @@ impl<'a> Printer<'a> {
         let id = String::from_utf8_lossy(last_event_id);
         let end = match end {
             Some(StreamEnd::Clean) => "clean",
-            Some(StreamEnd::Truncated { .. }) => "incomplete",
+            Some(_) => "incomplete",
             // Stopped by --until-data: the stream did not end, it was left.
             None => "stopped",
         };

@@ -9,7 +9,7 @@ use futures_core::{FusedStream, Stream};
 use http_body::Body;
 
 use super::queue::Queue;
-use super::{ReadError, ADAPTER_CONFIG};
+use super::ReadError;
 use crate::{Config, OwnedEvent, StreamEnd};
 
 /// The events of an HTTP body, as a `Stream`: its data frames parsed, its
@@ -24,10 +24,9 @@ pub struct BodyEvents<B> {
 }
 
 impl<B> BodyEvents<B> {
-    /// Parses `body` with the adapters' default configuration (see the
-    /// [crate docs](crate#adapters)).
+    /// Parses `body` with the default [`Config`](crate::Config).
     pub fn new(body: B) -> Self {
-        Self::with_config(body, ADAPTER_CONFIG)
+        Self::with_config(body, crate::Config::new())
     }
 
     /// Parses `body` with `config`.

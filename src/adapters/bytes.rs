@@ -8,7 +8,6 @@ use core::ops::Range;
 
 use bytes::{Buf, Bytes, BytesMut};
 
-use super::ADAPTER_CONFIG;
 use crate::{ByteSink, Config, Error, Event, Handler, Parser, StreamEnd};
 
 /// One event, its fields as [`Bytes`]: the data is a slice of its chunk when
@@ -100,10 +99,9 @@ impl BytesParser {
     /// The default [`copy_threshold`](Self::copy_threshold): 4 KiB.
     pub const DEFAULT_COPY_THRESHOLD: usize = 4 << 10;
 
-    /// A parser with the adapters' default configuration (see the
-    /// [crate docs](crate#adapters)).
+    /// A parser with the default [`Config`](crate::Config).
     pub fn new() -> Self {
-        Self::with_config(ADAPTER_CONFIG)
+        Self::with_config(crate::Config::new())
     }
 
     /// A parser with `config`.
@@ -269,10 +267,7 @@ impl Handler for Slicer<'_> {
     }
 
     fn error(&mut self, error: Error) {
-        // `Stopped` repeats an error already handed out.
-        if error != Error::Stopped {
-            self.ready.push_back(Err(error));
-        }
+        self.ready.push_back(Err(error));
     }
 }
 

@@ -8,8 +8,8 @@ use std::vec::Vec;
 use bytes::{Buf, BytesMut};
 use tokio_util::codec::{Decoder, Encoder};
 
-use super::ADAPTER_CONFIG;
-use crate::{Comment, Config, Error, OwnedEvent, Parser, ServerEvent, Step, StreamEnd};
+use super::FirstItem;
+use crate::{Comment, Config, Error, OwnedEvent, Parser, ServerEvent, StreamEnd};
 
 /// A [`Decoder`] of events and an [`Encoder`] of [`ServerEvent`]s,
 /// [`Comment`]s and raw bytes (`&[u8]`, such as [`KEEP_ALIVE`](crate::KEEP_ALIVE)).
@@ -38,10 +38,9 @@ impl Default for EventCodec {
 }
 
 impl EventCodec {
-    /// A codec with the adapters' default configuration (see the
-    /// [crate docs](crate#adapters)).
+    /// A codec with the default [`Config`](crate::Config).
     pub fn new() -> Self {
-        Self::with_config(ADAPTER_CONFIG)
+        Self::with_config(crate::Config::new())
     }
 
     /// A codec whose decoder parses with `config`.
@@ -75,21 +74,16 @@ impl Decoder for EventCodec {
     fn decode(&mut self, src: &mut BytesMut) -> io::Result<Option<Self::Item>> {
         // The parser keeps what it needs of an unfinished line: all of `src`
         // is consumed, so the read buffer does not grow with a long event.
-        while !src.is_empty() {
-            let (step, used) = self.parser.feed(src);
-            let found = match step {
-                Ok(Step::Event(event)) => Some(Ok(OwnedEvent::from(event))),
-                // `Stopped` repeats an error already handed out.
-                Err(Error::Stopped) => None,
-                Err(error) => Some(Err(error)),
-                Ok(_) => None,
-            };
-            src.advance(used);
-            if found.is_some() {
-                return Ok(found);
-            }
-        }
-        Ok(None)
+        let mut event = OwnedEvent::default();
+        let mut first = FirstItem {
+            event: &mut event,
+            reuse: false,
+            found: None,
+        };
+        let used = self.parser.feed_all(src, &mut first);
+        let found = first.found;
+        src.advance(used);
+        Ok(found.map(|found| found.map(|()| event)))
     }
 
     fn decode_eof(&mut self, src: &mut BytesMut) -> io::Result<Option<Self::Item>> {

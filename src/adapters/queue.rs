@@ -119,9 +119,6 @@ impl Handler for Push<'_> {
     }
 
     fn error(&mut self, error: Error) {
-        // `Stopped` repeats an error already queued.
-        if error != Error::Stopped {
-            self.0.push_back(Err(error));
-        }
+        self.0.push_back(Err(error));
     }
 }

@@ -3,8 +3,8 @@
 use std::io::{self, BufRead, BufReader, Read};
 use std::vec::Vec;
 
-use super::{ReadError, ADAPTER_CONFIG};
-use crate::{Config, Error, OwnedEvent, Parser, Step, StreamEnd};
+use super::{FirstItem, ReadError};
+use crate::{Config, OwnedEvent, Parser, StreamEnd};
 
 /// Reads events from a [`BufRead`]: a socket, a file, a child's stdout.
 ///
@@ -45,10 +45,9 @@ impl<R: Read> EventReader<BufReader<R>> {
 }
 
 impl<R> EventReader<R> {
-    /// Reads from `reader` with the adapters' default configuration (see the
-    /// [crate docs](crate#adapters)).
+    /// Reads from `reader` with the default [`Config`](crate::Config).
     pub fn new(reader: R) -> Self {
-        Self::with_config(reader, ADAPTER_CONFIG)
+        Self::with_config(reader, crate::Config::new())
     }
 
     /// Reads from `reader` with `config`.
@@ -111,17 +110,13 @@ impl<R: BufRead> EventReader<R> {
                 self.end = Some(self.parser.finish());
                 break;
             }
-            let (step, used) = self.parser.feed(buf);
-            let found = match step {
-                Ok(Step::Event(event)) => {
-                    self.event.assign(&event);
-                    Some(Ok(()))
-                }
-                // `Stopped` repeats an error already handed out.
-                Err(Error::Stopped) => None,
-                Err(error) => Some(Err(error)),
-                Ok(_) => None,
+            let mut first = FirstItem {
+                event: &mut self.event,
+                reuse: true,
+                found: None,
             };
+            let used = self.parser.feed_all(buf, &mut first);
+            let found = first.found;
             self.reader.consume(used);
             if self.parser.is_stopped() {
                 // `OnLimit::Stop`: the rest of the stream would be dropped.

@@ -7,7 +7,7 @@ use core::task::{Context, Poll};
 use futures_core::{FusedStream, Stream};
 
 use super::queue::Queue;
-use super::{ReadError, ADAPTER_CONFIG};
+use super::ReadError;
 use crate::{Config, OwnedEvent, StreamEnd};
 
 /// The events of a stream of byte chunks (`Result<B, E>` with
@@ -31,7 +31,7 @@ impl<S> Events<S> {
     /// Parses `chunks` with the adapters' default configuration (see the
     /// [module docs](crate#adapters)).
     pub fn new(chunks: S) -> Self {
-        Self::with_config(chunks, ADAPTER_CONFIG)
+        Self::with_config(chunks, crate::Config::new())
     }
 
     /// Parses `chunks` with `config`.

@@ -89,9 +89,7 @@ impl Handler for Collect {
     }
 
     fn error(&mut self, error: Error) {
-        if error != Error::Stopped {
-            self.0.push(Err(normalize(error)));
-        }
+        self.0.push(Err(normalize(error)));
     }
 }
 
@@ -123,9 +121,7 @@ pub fn oracle_raw(chunks: &[&[u8]], config: Config) -> Vec<Result<RawEvent, Erro
             self.0.push(Ok(RawEvent::of(&event)));
         }
         fn error(&mut self, error: Error) {
-            if error != Error::Stopped {
-                self.0.push(Err(normalize(error)));
-            }
+            self.0.push(Err(normalize(error)));
         }
     }
     let mut parser = Parser::with_config(Vec::new(), config);

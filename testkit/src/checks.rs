@@ -32,8 +32,8 @@ use core::fmt;
 use ssewire::{Config, Error, Event, Field, OnLimit, Parser, StreamEnd};
 
 use crate::drive::{
-    assemble, run_layer, run_parser, run_parser_all, run_tokenizer, schedule, without_stopped,
-    AtEof, Cuts, Item, Layer, Trace, LAYERS, MAX_COMMENT,
+    assemble, run_fast_and_slow, run_layer, run_parser, run_parser_all, run_tokenizer,
+    run_tokenizer_with, schedule, AtEof, Cuts, Item, Layer, Trace, LAYERS, MAX_COMMENT,
 };
 use crate::reference::{self, EndKind, Ev, Outcome};
 
@@ -111,6 +111,8 @@ pub fn chunked(input: &[u8]) {
         let (lines, end) = run_tokenizer(stream, cuts, comments);
         assert_eq!(lines, whole_lines, "tokenizer lines, chunked vs whole");
         assert_eq!(end, whole_end, "tokenizer end, chunked vs whole");
+        let slow = run_tokenizer_with(stream, cuts, comments, false);
+        assert_eq!(slow, (lines, end), "tokenizer, fast vs slow paths");
         return;
     }
     let (config, at_eof) = if selector & 4 == 0 {
@@ -128,6 +130,9 @@ pub fn chunked(input: &[u8]) {
         got.trace, whole.trace,
         "{layer:?} {config:?}, chunked vs whole"
     );
+    // The fast paths leave the parser as the slow path does, chunk by chunk.
+    let all = layer == Layer::GrowableAll;
+    run_fast_and_slow(stream, cuts, config, all, at_eof);
 }
 
 /// Every layer, comments on, against the reference model: events, retries,
@@ -202,7 +207,10 @@ pub fn limits(input: &[u8]) {
         cuts,
         AtEof::Discard,
     );
-    assert_eq!(without_stopped(&all), run.trace, "feed_all vs feed");
+    assert_eq!(all, run.trace, "feed_all vs feed");
+    for all in [false, true] {
+        run_fast_and_slow(stream, cuts, limited, all, AtEof::Discard);
+    }
     let fixed = match (flags >> 3) & 3 {
         // Lent storage of exactly the limit, default settings otherwise.
         0 | 3 => {
@@ -536,8 +544,8 @@ pub fn layers(input: &[u8]) {
             .cloned(),
     );
     let end = match base.trace.end {
-        StreamEnd::Clean => StreamEnd::Clean,
         StreamEnd::Truncated { .. } => StreamEnd::Truncated { discarded: 0 },
+        other => other,
     };
     for layer in [
         Layer::Lent,

@@ -4,7 +4,7 @@
 //! compare.
 
 use ssewire::{
-    Config, Error, Event, Field, Handler, Parser, Step, Storage, StreamEnd, Token, Tokenizer,
+    Config, Error, Event, Field, Handler, Parser, Piece, Step, Storage, StreamEnd, Token, Tokenizer,
 };
 
 use crate::reference::{EndKind, Ev, Outcome};
@@ -170,6 +170,7 @@ impl Trace {
         (out.end, out.discarded) = match self.end {
             StreamEnd::Clean => (EndKind::Clean, 0),
             StreamEnd::Truncated { discarded } => (EndKind::Incomplete, discarded),
+            other => panic!("an unknown end {other:?}"),
         };
         out
     }
@@ -201,6 +202,13 @@ pub enum Layer {
     Growable,
     /// A growable `Vec`, driven with `feed_all`.
     GrowableAll,
+    /// The tokenizer with its fast paths off (the slow path, the reference
+    /// for every fast one).
+    SlowTokenizer,
+    /// A growable `Vec` with every fast path off, driven with `feed`.
+    Slow,
+    /// A growable `Vec` with every fast path off, driven with `feed_all`.
+    SlowAll,
 }
 
 /// Every layer (the growable ones need ssewire's `alloc`).
@@ -212,6 +220,11 @@ pub const LAYERS: &[Layer] = &[
     Layer::Growable,
     #[cfg(feature = "alloc")]
     Layer::GrowableAll,
+    Layer::SlowTokenizer,
+    #[cfg(feature = "alloc")]
+    Layer::Slow,
+    #[cfg(feature = "alloc")]
+    Layer::SlowAll,
 ];
 
 /// What the driver does at the end of the stream.
@@ -233,12 +246,13 @@ pub fn run_layer(
     at_eof: AtEof,
 ) -> Option<Run> {
     Some(match layer {
-        Layer::Tokenizer => {
+        Layer::Tokenizer | Layer::SlowTokenizer => {
             if at_eof == AtEof::Dispatch {
                 return None;
             }
             let comments = config.comments(true) == config;
-            let (lines, end) = run_tokenizer(input, cuts, comments);
+            let fast = layer == Layer::Tokenizer;
+            let (lines, end) = run_tokenizer_with(input, cuts, comments, fast);
             Run {
                 trace: assemble(&lines, end, input.len()),
                 offsets: Vec::new(),
@@ -273,8 +287,25 @@ pub fn run_layer(
             ),
             offsets: Vec::new(),
         },
+        #[cfg(feature = "alloc")]
+        Layer::Slow => run_parser(
+            &mut Parser::with_config(Vec::new(), config.fast_paths(false)),
+            input,
+            cuts,
+            at_eof,
+        ),
+        #[cfg(feature = "alloc")]
+        Layer::SlowAll => Run {
+            trace: run_parser_all(
+                &mut Parser::with_config(Vec::new(), config.fast_paths(false)),
+                input,
+                cuts,
+                at_eof,
+            ),
+            offsets: Vec::new(),
+        },
         #[cfg(not(feature = "alloc"))]
-        Layer::Growable | Layer::GrowableAll => return None,
+        Layer::Growable | Layer::GrowableAll | Layer::Slow | Layer::SlowAll => return None,
     })
 }
 
@@ -283,7 +314,7 @@ fn item_of(step: Step<'_>) -> Option<Item> {
         Step::Event(event) => Item::event(&event),
         Step::Retry(ms) => Item::Retry(ms),
         Step::Comment { text, truncated } => Item::Comment(text.to_vec(), truncated),
-        Step::NeedInput => return None,
+        _ => return None, // `NeedInput`
     })
 }
 
@@ -291,8 +322,7 @@ fn item_of(step: Step<'_>) -> Option<Item> {
 /// the calling contract on every call:
 /// - `consumed <= input`; `NeedInput` only once the chunk is used up; every
 ///   other result consumed something;
-/// - a stopped parser consumes each non-empty chunk whole with
-///   `Error::Stopped`, and nothing else comes out;
+/// - a stopped parser consumes each chunk whole, and nothing comes out;
 /// - a limit error names `limit()` and needs more than it; `retained_bytes()`
 ///   never exceeds `limit()`; `Retry` updates `reconnection_time()`;
 /// - the consumed counts add up to the input;
@@ -321,14 +351,10 @@ pub fn run_parser<S: Storage>(
             assert!(parser.retained_bytes() <= limit, "retained above the limit");
             if was_stopped {
                 match result {
-                    Ok(None) => assert!(rest.is_empty(), "a stopped parser said NeedInput"),
-                    Err(Error::Stopped) => assert_eq!(pos, end, "a stopped parser left input"),
+                    Ok(None) => assert_eq!(pos, end, "a stopped parser left input"),
                     other => panic!("a stopped parser gave {other:?}"),
                 }
-                if pos == end && rest.is_empty() {
-                    break;
-                }
-                continue;
+                break;
             }
             match result {
                 Ok(None) => {
@@ -345,13 +371,9 @@ pub fn run_parser<S: Storage>(
                 }
                 Err(error) => {
                     assert!(used > 0, "{error:?} consumed nothing");
-                    match error {
-                        Error::LimitExceeded { limit: l, needed } => {
-                            assert_eq!(l, limit, "the error names another limit");
-                            assert!(needed > limit, "{needed} bytes fit in {limit}");
-                        }
-                        Error::Stopped => panic!("Stopped before any error"),
-                        _ => {}
+                    if let Error::LimitExceeded { limit: l, needed } = error {
+                        assert_eq!(l, limit, "the error names another limit");
+                        assert!(needed > limit, "{needed} bytes fit in {limit}");
                     }
                     items.push(Item::Error(error));
                     offsets.push(consumed);
@@ -445,8 +467,7 @@ impl Handler for Recorder {
 }
 
 /// Feeds `input` cut at `cuts` with `feed_all`, then ends the stream. The
-/// trace equals [`run_parser`]'s but for the `Error::Stopped` items, one per
-/// non-empty chunk after a stop (`feed` gives one per call, the same).
+/// trace equals [`run_parser`]'s.
 pub fn run_parser_all<S: Storage>(
     parser: &mut Parser<S>,
     input: &[u8],
@@ -471,20 +492,6 @@ pub fn run_parser_all<S: Storage>(
     finished(parser, items, end, input.len(), offsets, at_eof).trace
 }
 
-/// A trace without the `Error::Stopped` items (they count calls, which
-/// depend on the chunking and the API).
-pub fn without_stopped(trace: &Trace) -> Trace {
-    Trace {
-        items: trace
-            .items
-            .iter()
-            .filter(|i| **i != Item::Error(Error::Stopped))
-            .cloned()
-            .collect(),
-        ..trace.clone()
-    }
-}
-
 /// One line as the tokenizer reported it, its value pieces joined.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Line {
@@ -500,7 +507,17 @@ pub enum Line {
 /// NUL in an ID value, comments only when asked for, `finish` equal to
 /// `end_status` and resetting.
 pub fn run_tokenizer(input: &[u8], cuts: Cuts<'_>, comments: bool) -> (Vec<Line>, StreamEnd) {
-    let mut tokenizer = Tokenizer::new().comments(comments);
+    run_tokenizer_with(input, cuts, comments, true)
+}
+
+/// [`run_tokenizer`] with the fast paths on or off.
+pub fn run_tokenizer_with(
+    input: &[u8],
+    cuts: Cuts<'_>,
+    comments: bool,
+    fast: bool,
+) -> (Vec<Line>, StreamEnd) {
+    let mut tokenizer = Tokenizer::new().comments(comments).fast_paths(fast);
     let mut lines = Vec::new();
     let mut pending: Option<(Field, Vec<u8>)> = None;
     let mut consumed = 0;
@@ -522,33 +539,38 @@ pub fn run_tokenizer(input: &[u8], cuts: Cuts<'_>, comments: bool) -> (Vec<Line>
                     assert_eq!(pos, end, "NeedInput with input left");
                     break;
                 }
-                Token::ValuePart { field, bytes } => {
-                    assert!(!bytes.is_empty(), "an empty ValuePart");
+                Token::Value {
+                    field,
+                    piece: Piece::Part(bytes),
+                } => {
+                    assert!(!bytes.is_empty(), "an empty Part");
                     assert!(comments || field != Field::Comment);
                     match &mut pending {
                         Some((f, value)) => {
-                            assert_eq!(*f, field, "ValuePart pieces of two fields");
+                            assert_eq!(*f, field, "Part pieces of two fields");
                             value.extend_from_slice(bytes);
                         }
                         None => pending = Some((field, bytes.to_vec())),
                     }
                 }
-                Token::ValueEnd {
-                    field,
-                    bytes,
-                    whole,
-                } => {
+                Token::Value { field, piece } => {
                     assert!(comments || field != Field::Comment);
                     let value = match pending.take() {
                         Some((f, mut value)) => {
-                            assert_eq!(f, field, "ValueEnd of another field than its pieces");
-                            assert!(!whole, "whole after ValuePart pieces");
-                            value.extend_from_slice(bytes);
+                            assert_eq!(f, field, "the last piece of another field");
+                            assert!(
+                                matches!(piece, Piece::Last(_)),
+                                "{piece:?} after Part pieces"
+                            );
+                            value.extend_from_slice(piece.bytes());
                             value
                         }
                         None => {
-                            assert!(whole, "not whole without ValuePart pieces");
-                            bytes.to_vec()
+                            assert!(
+                                matches!(piece, Piece::Whole(_)),
+                                "{piece:?} without Part pieces"
+                            );
+                            piece.bytes().to_vec()
                         }
                     };
                     assert!(field != Field::Id || !value.contains(&0), "an ID with NUL");
@@ -568,6 +590,7 @@ pub fn run_tokenizer(input: &[u8], cuts: Cuts<'_>, comments: bool) -> (Vec<Line>
                     assert!(pending.is_none(), "BlankLine inside a value");
                     lines.push(Line::Blank);
                 }
+                other => panic!("an unknown token {other:?}"),
             }
             if pending.is_some() {
                 assert!(tokenizer.is_mid_line(), "a value pending, not mid-line");
@@ -671,5 +694,92 @@ pub fn ev(event_type: &str, data: &str, id: &str) -> Ev {
         event_type: event_type.to_string(),
         data: data.to_string(),
         id: id.to_string(),
+    }
+}
+
+/// Feeds one chunk to `parser` (with `feed_all` when `all`, else `feed` until
+/// it needs input), recording what came out.
+#[cfg(feature = "alloc")]
+fn feed_chunk<S: Storage>(parser: &mut Parser<S>, chunk: &[u8], all: bool, out: &mut Recorder) {
+    if all {
+        parser.feed_all(chunk, out);
+        return;
+    }
+    let mut rest = chunk;
+    loop {
+        let (step, used) = parser.feed(rest);
+        rest = &rest[used..];
+        match step {
+            Ok(Step::NeedInput) => return,
+            Ok(Step::Event(event)) => out.event(event),
+            Ok(Step::Retry(ms)) => out.retry(ms),
+            Ok(Step::Comment { text, truncated }) => out.comment(text, truncated),
+            Ok(other) => panic!("an unknown step {other:?}"),
+            Err(error) => out.error(error),
+        }
+    }
+}
+
+/// The fast paths held to the slow path: feeds `input` cut at `cuts` to a
+/// growable parser with `config` and to one with every fast path off (with
+/// `feed_all` when `all`, else `feed`), and after every chunk checks that
+/// both handed out the same items and are in the same state (whenever the
+/// fast one holds no bytes back), then that they end the same. Returns what
+/// came out.
+#[cfg(feature = "alloc")]
+pub fn run_fast_and_slow(
+    input: &[u8],
+    cuts: Cuts<'_>,
+    config: Config,
+    all: bool,
+    at_eof: AtEof,
+) -> Trace {
+    let mut fast = Parser::with_config(Vec::new(), config.fast_paths(true));
+    let mut slow = Parser::with_config(Vec::new(), config.fast_paths(false));
+    let (mut fast_out, mut slow_out) = (Recorder::default(), Recorder::default());
+    // The state holds the stored bytes: compared after every chunk of a
+    // short stream, after about a thousand chunks spread over a long one,
+    // so that the check stays linear.
+    let bounds = chunk_bounds(input.len(), cuts);
+    let stride = bounds.len() / 1024 + 1;
+    for (i, &(start, end)) in bounds.iter().enumerate() {
+        let chunk = &input[start..end];
+        feed_chunk(&mut fast, chunk, all, &mut fast_out);
+        feed_chunk(&mut slow, chunk, all, &mut slow_out);
+        if i % stride != 0 {
+            continue;
+        }
+        let slow_state = format!("{:?}", slow.debug_state().expect("nothing held back"));
+        if let Some(state) = fast.debug_state() {
+            assert_eq!(format!("{state:?}"), slow_state, "state after {end} bytes");
+        }
+        assert_eq!(
+            fast_out.items.len(),
+            slow_out.items.len(),
+            "items after {end} bytes"
+        );
+    }
+    let mut ends = Vec::new();
+    for (parser, out) in [(&mut fast, &mut fast_out), (&mut slow, &mut slow_out)] {
+        if at_eof == AtEof::Dispatch {
+            match parser.dispatch_pending() {
+                Some(Ok(event)) => out.items.push(Item::event(&event)),
+                Some(Err(error)) => out.items.push(Item::Error(error)),
+                None => {}
+            }
+        }
+        ends.push(parser.finish());
+    }
+    assert_eq!(fast_out.items, slow_out.items, "items at the end");
+    assert_eq!(ends[0], ends[1], "how the stream ended");
+    let states =
+        [&mut fast, &mut slow].map(|p| format!("{:?}", p.debug_state().expect("finished")));
+    assert_eq!(states[0], states[1], "state after finish");
+    Trace {
+        items: slow_out.items,
+        end: ends[1],
+        last_event_id: slow.last_event_id().to_vec(),
+        reconnection_time: slow.reconnection_time(),
+        consumed: input.len(),
     }
 }

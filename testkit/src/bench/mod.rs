@@ -43,27 +43,16 @@ pub fn tokenize<'a>(chunks: impl IntoIterator<Item = &'a [u8]>, sink: &mut impl 
             let (token, used) = tokenizer.feed(rest);
             rest = &rest[used..];
             match token {
-                Token::ValuePart {
+                Token::Value {
                     field: Field::Data,
-                    bytes,
+                    piece,
                 } => {
                     if !line_open && has_data {
                         sink.data(b"\n");
                     }
-                    line_open = true;
-                    sink.data(bytes);
-                }
-                Token::ValueEnd {
-                    field: Field::Data,
-                    bytes,
-                    ..
-                } => {
-                    if !line_open && has_data {
-                        sink.data(b"\n");
-                    }
-                    sink.data(bytes);
-                    line_open = false;
-                    has_data = true;
+                    sink.data(piece.bytes());
+                    line_open = !piece.ends_line();
+                    has_data |= piece.ends_line();
                 }
                 Token::BlankLine if has_data => {
                     sink.dispatch();

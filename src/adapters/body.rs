@@ -16,6 +16,22 @@ use crate::{Config, OwnedEvent, StreamEnd};
 /// trailers skipped, its errors passed through as [`ReadError::Transport`].
 /// Otherwise as [`Events`](crate::Events). The body must be `Unpin`
 /// (`Box::pin` one that is not).
+///
+/// ```
+/// use futures::{executor::block_on, StreamExt};
+/// use ssewire::{BodyEvents, StreamEnd};
+///
+/// // Any http-body 1.x `Body`: hyper's `Incoming`, axum's and reqwest's
+/// // bodies (`response.into_body()`), here a `String`.
+/// let body = String::from("event: greeting\nid: 1\ndata: hi\n\n");
+/// let mut events = BodyEvents::new(body);
+/// block_on(async {
+///     let event = events.next().await.expect("an event").expect("no error");
+///     assert_eq!((event.event_type(), event.data(), event.id()), ("greeting", "hi", "1"));
+///     assert!(events.next().await.is_none());
+/// });
+/// assert_eq!(events.end(), Some(StreamEnd::Clean));
+/// ```
 #[derive(Debug)]
 #[must_use = "streams do nothing unless polled"]
 pub struct BodyEvents<B> {

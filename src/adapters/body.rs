@@ -109,6 +109,19 @@ impl<B: Body + Unpin> FusedStream for BodyEvents<B> {
 /// `BodyChunks::new(body).sse_bytes()` (feature `bytes`), or any other
 /// consumer of byte chunks. A data frame whose buffer is a `Bytes` (hyper's,
 /// axum's and reqwest's) is passed on without a copy.
+///
+/// ```
+/// use futures::{executor::block_on, StreamExt};
+/// use ssewire::{BodyChunks, SseStreamExt};
+///
+/// let body = String::from("data: hi\n\n"); // any http-body 1.x `Body`
+/// let chunks: Vec<_> = block_on(BodyChunks::new(body.clone()).collect());
+/// assert_eq!(chunks.len(), 1);
+/// assert_eq!(chunks[0].as_ref().expect("no error"), "data: hi\n\n");
+/// // Any consumer of chunks: `.sse()` here, `.sse_bytes()` with feature `bytes`.
+/// let events: Vec<_> = block_on(BodyChunks::new(body).sse().collect());
+/// assert_eq!(events[0].as_ref().expect("no error").data(), "hi");
+/// ```
 #[derive(Debug)]
 #[must_use = "streams do nothing unless polled"]
 pub struct BodyChunks<B> {

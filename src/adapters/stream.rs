@@ -186,6 +186,18 @@ mod zero_copy {
     /// The events of a stream of chunks that convert to [`Bytes`] (made by
     /// [`SseStreamExt::sse_bytes`](super::SseStreamExt::sse_bytes)), as
     /// [`BytesEvent`]s: otherwise as [`Events`](super::Events).
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use futures::{executor::block_on, stream, StreamExt};
+    /// use ssewire::SseStreamExt;
+    ///
+    /// let chunk = Bytes::from_static(b"data: {\"token\": \"Hi\"}\n\n");
+    /// let mut events = stream::iter([Ok::<_, std::io::Error>(chunk.clone())]).sse_bytes();
+    /// let event = block_on(events.next()).expect("an event").expect("no error");
+    /// assert_eq!(event.data(), &chunk[6..21]);
+    /// assert_eq!(event.data().as_ptr(), chunk[6..].as_ptr()); // sliced, not copied
+    /// ```
     #[derive(Debug)]
     #[must_use = "streams do nothing unless polled"]
     pub struct BytesEvents<S> {

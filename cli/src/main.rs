@@ -87,17 +87,36 @@ pub struct CatArgs {
     pub json: bool,
     #[command(flatten)]
     pub http: HttpArgs,
+    #[command(flatten)]
+    pub follow: FollowArgs,
 }
 
-/// Options for URL input.
+/// Whether `cat URL` reconnects.
+#[derive(Args, Debug, Default)]
+#[command(next_help_heading = "URL input")]
+pub struct FollowArgs {
+    /// One connection: its end ends the command (status 0 after a clean end,
+    /// 1 inside an event or on a broken connection). The default for a
+    /// request other than GET; a GET reconnects with Last-Event-ID, waiting
+    /// the server's `retry` time.
+    #[arg(long, conflicts_with = "reconnect")]
+    pub no_reconnect: bool,
+    /// Reconnect a request other than GET too (a POST is sent again, with
+    /// its body and Last-Event-ID, each time the stream ends or breaks).
+    #[arg(long)]
+    pub reconnect: bool,
+}
+
+/// Options for URL input: the request.
 #[derive(Args, Debug, Default)]
 #[command(next_help_heading = "URL input")]
 pub struct HttpArgs {
-    /// HTTP method (default GET, or POST with -d).
+    /// HTTP method (default GET, or POST with -d or --data-json).
     #[arg(short = 'X', long = "request", value_name = "METHOD", value_parser = http::method)]
     pub method: Option<String>,
     /// A request header, `Name: value`; repeatable. Replaces the default
-    /// Accept or Cache-Control; a Last-Event-ID resumes from that ID.
+    /// Accept or Cache-Control or the body's Content-Type; a Last-Event-ID
+    /// resumes from that ID.
     #[arg(short = 'H', long = "header", value_name = "HEADER", value_parser = http::header)]
     pub headers: Vec<String>,
     /// Request body, sent as it is with `Content-Type:
@@ -112,16 +131,6 @@ pub struct HttpArgs {
     /// text/event-stream`). POST unless -X.
     #[arg(long = "data-json", value_name = "JSON", conflicts_with = "body")]
     pub json_body: Option<String>,
-    /// One connection: its end ends the command (status 0 after a clean end,
-    /// 1 inside an event or on a broken connection). The default for a
-    /// request other than GET; a GET reconnects with Last-Event-ID, waiting
-    /// the server's `retry` time.
-    #[arg(long, conflicts_with = "reconnect")]
-    pub no_reconnect: bool,
-    /// Reconnect a request other than GET too (a POST is sent again, with
-    /// its body and Last-Event-ID, each time the stream ends or breaks).
-    #[arg(long)]
-    pub reconnect: bool,
 }
 
 /// Check a server's output: what a server author should fix.

@@ -22,7 +22,7 @@ use ssewire::{Parser, StreamEnd};
 use crate::cat::Printer;
 use crate::exit::{describe_io, Fatal, Status};
 use crate::request::{self, describe, Chunks, Request};
-use crate::{CatArgs, HttpArgs};
+use crate::{CatArgs, FollowArgs};
 
 pub fn run(
     url: &str,
@@ -55,8 +55,8 @@ fn options() -> Options {
 /// unless --no-reconnect; any other method (a POST to an LLM or an MCP
 /// server: sending it again repeats its effect) makes one connection unless
 /// --reconnect.
-pub fn one_connection(request: &Request, http: &HttpArgs) -> bool {
-    http.no_reconnect || (!request.is_safe() && !http.reconnect)
+pub fn one_connection(request: &Request, follow: &FollowArgs) -> bool {
+    follow.no_reconnect || (!request.is_safe() && !follow.reconnect)
 }
 
 async fn follow(
@@ -67,7 +67,7 @@ async fn follow(
     out: &mut Printer<'_>,
 ) -> Result<Status, Fatal> {
     let http = request::client(url)?;
-    let one_connection = one_connection(&request, &args.http);
+    let one_connection = one_connection(&request, &args.follow);
     let mut client = Client::with_state(state, Clock::new(), move |headers| {
         send(request.build(&http, headers.iter()))
     });

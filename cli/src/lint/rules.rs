@@ -701,6 +701,7 @@ mod tests {
             b"0123456789abcdef0123456789abcdef0123456789",
         ];
         let mut seed: u64 = 0x5EED;
+        let mut seen = std::collections::BTreeMap::new();
         for _ in 0..300 {
             let mut stream = Vec::new();
             let pieces = 1 + (seed >> 33) % 24;
@@ -712,12 +713,20 @@ mod tests {
                 stream.extend_from_slice(piece);
             }
             let whole = check(&[&stream]);
+            for finding in &whole {
+                let rule = finding.split('@').next().unwrap_or_default();
+                *seen.entry(rule.to_string()).or_insert(0) += 1;
+            }
             for at in 0..=stream.len() {
                 let (a, b) = stream.split_at(at);
                 assert_eq!(check(&[a, b]), whole, "{stream:?} split at {at}");
             }
             let bytes: Vec<&[u8]> = stream.chunks(1).collect();
             assert_eq!(check(&bytes), whole, "{stream:?} byte by byte");
+        }
+        // The streams reach the rules that depend on the line before.
+        for rule in ["data-continuation", "unknown-field", "mixed-line-ends"] {
+            assert!(seen.get(rule).is_some_and(|n| *n >= 3), "{rule}: {seen:?}");
         }
     }
 }

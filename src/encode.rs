@@ -43,6 +43,36 @@ pub const KEEP_ALIVE: &[u8] = b":\n";
 /// what it receives, like `std::io::Write` for slices), `Vec<u8>` (feature
 /// `alloc`) and `IoSink` (feature `std`). Implement it for your own buffer
 /// type to encode straight into it.
+///
+/// ```
+/// use ssewire::{ByteSink, ServerEvent};
+///
+/// /// Up to 64 bytes on the stack; refuses what does not fit.
+/// struct Small {
+///     buf: [u8; 64],
+///     len: usize,
+/// }
+///
+/// #[derive(Debug, PartialEq)]
+/// struct Full;
+///
+/// impl ByteSink for Small {
+///     type Error = Full;
+///     fn put(&mut self, bytes: &[u8]) -> Result<(), Full> {
+///         let end = self.len + bytes.len();
+///         self.buf.get_mut(self.len..end).ok_or(Full)?.copy_from_slice(bytes);
+///         self.len = end;
+///         Ok(())
+///     }
+/// }
+///
+/// let mut sink = Small { buf: [0; 64], len: 0 };
+/// let n = ServerEvent::new("hello").write(&mut sink)?;
+/// assert_eq!(&sink.buf[..n], b"data: hello\n\n");
+/// let long = "x".repeat(100);
+/// assert_eq!(ServerEvent::new(&long).write(&mut sink), Err(Full));
+/// # Ok::<(), Full>(())
+/// ```
 pub trait ByteSink {
     /// Why bytes could not be taken.
     type Error;
@@ -94,6 +124,19 @@ impl ByteSink for alloc::vec::Vec<u8> {
 /// it comes (several per event), so give it a buffered writer
 /// ([`std::io::BufWriter`]) when the writer makes a system call per write.
 /// [`ServerEvent::write_to`] needs no wrapper and stages small events itself.
+///
+/// ```
+/// use std::io::BufWriter;
+/// use ssewire::{Comment, IoSink, ServerEvent};
+///
+/// // Any `io::Write`: a socket, a child's stdin; here a `Vec` behind a `BufWriter`.
+/// let mut sink = IoSink(BufWriter::new(Vec::new()));
+/// ServerEvent::new("hi").event_type("greeting")?.write(&mut sink)?;
+/// Comment::new("ping").write(&mut sink)?;
+/// let written = sink.0.into_inner().expect("flushed");
+/// assert_eq!(written, b"event: greeting\ndata: hi\n\n: ping\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[cfg(feature = "std")]
 #[derive(Debug)]
 pub struct IoSink<W>(pub W);

@@ -6,6 +6,29 @@ use core::fmt;
 use crate::Field;
 
 /// Why a [`Parser`](crate::Parser) refused an event.
+///
+/// ```
+/// use ssewire::{Config, Error, OnLimit, Parser, Step};
+///
+/// let config = Config::new().max_event_bytes(8).on_limit(OnLimit::SkipEvent);
+/// let mut parser = Parser::with_config(Vec::new(), config);
+/// let mut input = &b"data: far too long\n\ndata: ok\n\n"[..];
+/// let mut seen = Vec::new();
+/// while !input.is_empty() {
+///     let (step, used) = parser.feed(input);
+///     input = &input[used..];
+///     match step {
+///         Ok(Step::Event(event)) => seen.push(event.data_lossy().into_owned()),
+///         Err(Error::LimitExceeded { limit, needed }) => {
+///             assert!(needed > limit); // a lower bound of the event's size
+///             seen.push(format!("dropped an event over {limit} bytes"));
+///         }
+///         Err(other) => panic!("{other}"),
+///         Ok(_) => {}
+///     }
+/// }
+/// assert_eq!(seen, ["dropped an event over 8 bytes", "ok"]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Error {

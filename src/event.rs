@@ -9,6 +9,22 @@ use core::str::Utf8Error;
 /// what you keep before feeding again.
 /// Two events are equal when their [`event_type`](Self::event_type), data and
 /// ID are: an event with no event type equals one whose type is `message`.
+///
+/// ```
+/// use ssewire::{Event, Parser, Step};
+///
+/// let mut parser = Parser::new([0u8; 256]); // no allocator needed
+/// let (step, _) = parser.feed(b"event: add\nid: 7\ndata: 1\ndata: 2\n\n");
+/// let Ok(Step::Event(event)) = step else {
+///     panic!("{step:?}")
+/// };
+/// assert_eq!(event.event_type(), b"add");
+/// assert_eq!(event.data(), b"1\n2"); // `data` lines joined with LF
+/// assert_eq!(event.id_str(), Ok("7"));
+/// assert_eq!(event, Event::new(b"add", b"1\n2", b"7"));
+/// // No `event` field: the type is `message`.
+/// assert_eq!(Event::new(b"", b"x", b"").event_type(), b"message");
+/// ```
 #[derive(Clone, Copy)]
 pub struct Event<'a> {
     pub(crate) event_type: &'a [u8],

@@ -171,6 +171,9 @@
 //!
 //! Rust 1.81.
 #![no_std]
+// docs.rs (and `--cfg docsrs` on nightly): each item gated by a feature says
+// which ("Available on crate feature ... only"), from its own `#[cfg]`.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(

@@ -51,6 +51,8 @@ fn parser(args: &CatArgs) -> Parser<Vec<u8>> {
     let config = Config::new()
         .comments(args.comments)
         .max_event_bytes(args.max_event_size)
+        // An ID is part of an event: bounded as one unless told otherwise.
+        .max_id_bytes(args.max_id_size.unwrap_or(args.max_event_size))
         .strict_utf8(args.strict_utf8)
         // One bad event is reported and skipped: the rest is still worth seeing.
         .on_limit(OnLimit::SkipEvent);

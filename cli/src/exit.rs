@@ -39,7 +39,8 @@ Exit status:
   2  usage error
   3  input missing, a directory, or unreadable
   4  stream broke a limit or strict UTF-8
-  5  cat: a URL could not be fetched (refused, an HTTP error, not an event stream)
+  5  cat, lint: a URL could not be fetched (refused, no response in time;
+     cat: an HTTP error, not an event stream)
   6  conform: the program under test could not be started";
 
 /// `ssewire cat --help`: its statuses.
@@ -49,7 +50,8 @@ Exit status:
   1  the stream ended inside an event (the spec drops that event)
   2  usage error
   3  input missing, a directory, or unreadable
-  4  an event broke --max-event-size or --strict-utf8 (it was skipped)
+  4  an event broke --max-event-size, --max-id-size or --strict-utf8
+     (it was skipped)
   5  a URL could not be fetched: refused, a status other than 200 or 204
      (not retried before the stream opened), or not text/event-stream";
 

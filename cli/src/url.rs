@@ -3,25 +3,26 @@
 //! Last-Event-ID, the server's `retry`, backoff).
 //!
 //! Until the stream has opened once, any failure ends the command (a wrong
-//! URL fails at once, as with curl); after that, drops are reconnected and
-//! reported on stderr. Stdout carries only the stream.
+//! URL fails at once, as with curl; a response that does not open the stream
+//! is shown with the start of its body); after that, drops are reconnected
+//! and reported on stderr (a request other than GET makes one connection
+//! unless --reconnect). Stdout carries only the stream.
 
-use std::future::{poll_fn, Future};
+use std::future::poll_fn;
 use std::hash::{BuildHasher, Hasher};
 use std::pin::{pin, Pin};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_core::Stream;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
-use ssewire::reconnect::{
-    Client, Item, Options, Reason, RequestHeaders, Response, Runtime, State, Stop,
-};
+use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
+use ssewire::reconnect::{Client, Item, Options, Reason, Response, Runtime, State, Stop};
 use ssewire::{Parser, StreamEnd};
 
 use crate::cat::Printer;
 use crate::exit::{describe_io, Fatal, Status};
-use crate::{CatArgs, HttpArgs};
+use crate::request::{self, describe, Chunks, Request};
+use crate::{CatArgs, FollowArgs};
 
 pub fn run(
     url: &str,
@@ -50,6 +51,14 @@ fn options() -> Options {
     Options::new().retry_gateway_errors()
 }
 
+/// One connection, or reconnect as `EventSource` does: a GET reconnects
+/// unless --no-reconnect; any other method (a POST to an LLM or an MCP
+/// server: sending it again repeats its effect) makes one connection unless
+/// --reconnect.
+pub fn one_connection(request: &Request, follow: &FollowArgs) -> bool {
+    follow.no_reconnect || (!request.is_safe() && !follow.reconnect)
+}
+
 async fn follow(
     url: &str,
     request: Request,
@@ -57,13 +66,10 @@ async fn follow(
     args: &CatArgs,
     out: &mut Printer<'_>,
 ) -> Result<Status, Fatal> {
-    let http = reqwest::Client::builder()
-        .user_agent(concat!("ssewire/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(Duration::from_secs(30))
-        .build()
-        .map_err(|e| fail(url, &describe(&e)))?;
+    let http = request::client(url)?;
+    let one_connection = one_connection(&request, &args.follow);
     let mut client = Client::with_state(state, Clock::new(), move |headers| {
-        request.send(&http, headers)
+        send(request.build(&http, headers.iter()))
     });
     if let Some(text) = args.until_data.clone() {
         client = client.complete_when(move |event| event.data() == text);
@@ -72,8 +78,10 @@ async fn follow(
     let mut opened = false;
     // A response is being read (an error now is a broken connection).
     let mut streaming = false;
-    // Why the last attempt failed, for the message that follows it.
+    // Why the last attempt failed, for the message that follows it, and the
+    // start of the body of a response that did not open the stream.
     let mut failure = None;
+    let mut shown_body = String::new();
     // `None`: the stream was left (--until-data), not ended by the server.
     let end = loop {
         let Some(item) = poll_fn(|cx| client.as_mut().poll_next(cx)).await else {
@@ -92,14 +100,20 @@ async fn follow(
                 failure = Some(format!("connection broke: {}", describe(&error)));
             }
             Item::Error(error) => failure = Some(describe(&error)),
-            Item::Rejected { status, body } => failure = Some(rejected(status, &body)),
+            Item::Rejected { status, mut body } => {
+                failure = Some(rejected(status, &body));
+                let (start, cut) = request::body_start(&mut body.chunks).await;
+                shown_body = request::show_body(&start, cut);
+            }
             Item::Reconnecting { after, reason } => {
                 streaming = false;
                 let why = failure.take();
+                let body = std::mem::take(&mut shown_body);
                 if !opened {
-                    return Err(fail(url, &why.unwrap_or_else(|| because(reason))));
+                    let why = why.unwrap_or_else(|| because(reason));
+                    return Err(fail(url, &format!("{why}{body}")));
                 }
-                if args.http.no_reconnect {
+                if one_connection {
                     if let Some(why) = why {
                         eprintln!("ssewire: {url}: {why}");
                     }
@@ -116,7 +130,7 @@ async fn follow(
             Item::Stopped(Stop::NoContent) => break Some(StreamEnd::Clean),
             Item::Stopped(stop) => {
                 let why = failure.take().unwrap_or_else(|| format!("{stop:?}"));
-                return Err(fail(url, &why));
+                return Err(fail(url, &format!("{why}{shown_body}")));
             }
             _ => {}
         }
@@ -141,139 +155,43 @@ fn because(reason: Reason) -> String {
         }
         Reason::Network => "connection failed".into(),
         Reason::Idle => "no bytes for the idle timeout".into(),
-        Reason::Status(status) => format!("HTTP {status}"),
+        Reason::Status(status) => request::status_line(status),
         other => format!("{other:?}"),
     }
 }
 
 /// A response that did not open the stream, in words.
 fn rejected(status: u16, body: &Body) -> String {
-    let name = reqwest::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|code| code.canonical_reason())
-        .map_or(String::new(), |name| format!(" {name}"));
     match (status, &body.content_type) {
         (200, Some(kind)) => {
             format!("HTTP 200, but Content-Type is {kind:?}, not text/event-stream")
         }
         (200, None) => "HTTP 200, but no Content-Type (text/event-stream expected)".into(),
-        _ => format!("HTTP {status}{name}"),
+        _ => request::status_line(status),
     }
 }
 
-/// A reqwest error in words: the innermost cause (connection refused, a
-/// DNS failure, a TLS error) rather than reqwest's "error sending request".
-fn describe(error: &reqwest::Error) -> String {
-    let mut cause: &dyn std::error::Error = error;
-    while let Some(next) = cause.source() {
-        if let Some(io) = next.downcast_ref::<std::io::Error>() {
-            return describe_io(io);
-        }
-        cause = next;
+/// Sends a request; its response as the client reads it.
+async fn send(request: reqwest::RequestBuilder) -> Result<Response<Body>, reqwest::Error> {
+    let response = request.send().await?;
+    let header = |name| response.headers().get(name).map(|v| v.as_bytes().to_vec());
+    let (kind, retry_after) = (header(CONTENT_TYPE), header(RETRY_AFTER));
+    let status = response.status().as_u16();
+    let body = Body {
+        content_type: kind
+            .as_deref()
+            .map(|v| String::from_utf8_lossy(v).into_owned()),
+        chunks: Box::pin(response.bytes_stream()),
+    };
+    let mut response = Response::new(status, body);
+    if let Some(kind) = kind {
+        response = response.content_type(kind);
     }
-    if error.is_timeout() {
-        "timed out".into()
-    } else {
-        cause.to_string()
+    if let Some(after) = retry_after {
+        response = response.retry_after(after);
     }
+    Ok(response)
 }
-
-/// The request `-X`, `-H` and `-d` describe, sent again on every reconnect.
-struct Request {
-    url: reqwest::Url,
-    method: reqwest::Method,
-    headers: HeaderMap,
-    body: Option<Vec<u8>>,
-}
-
-impl Request {
-    /// The request, and the `Last-Event-ID` given with -H, which seeds the
-    /// stream's ID instead of being sent as is (later IDs replace it).
-    fn from_args(url: &str, http: &HttpArgs) -> Result<(Self, Option<String>), Fatal> {
-        let usage = |why: String| Fatal::new(Status::Usage, why);
-        let parsed = reqwest::Url::parse(url).map_err(|e| usage(format!("{url}: {e}")))?;
-        let body = match http.body.as_deref() {
-            Some(data) => Some(match data.strip_prefix('@') {
-                Some(path) => std::fs::read(path).map_err(|e| Fatal::input(path, &e))?,
-                None => data.as_bytes().to_vec(),
-            }),
-            None => None,
-        };
-        let method = match (&http.method, &body) {
-            (Some(method), _) => method.as_str(),
-            (None, Some(_)) => "POST",
-            (None, None) => "GET",
-        };
-        let method = reqwest::Method::from_bytes(method.as_bytes())
-            .map_err(|_| usage(format!("{method:?} is not an HTTP method")))?;
-        let mut headers = HeaderMap::new();
-        let mut seed = None;
-        for header in &http.headers {
-            let (name, value) = header.split_once(':').unwrap_or((header, ""));
-            let value = value.trim_matches([' ', '\t']);
-            let bad = || usage(format!("{header:?} is not a valid header"));
-            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad())?;
-            if name == "last-event-id" {
-                seed = Some(value.to_string());
-                continue;
-            }
-            let value = HeaderValue::from_bytes(value.as_bytes()).map_err(|_| bad())?;
-            headers.append(name, value);
-        }
-        let request = Request {
-            url: parsed,
-            method,
-            headers,
-            body,
-        };
-        Ok((request, seed))
-    }
-
-    /// Sends the request with the client's headers; one given with -H
-    /// replaces the client's of that name (Accept, Cache-Control).
-    fn send(
-        &self,
-        http: &reqwest::Client,
-        extra: RequestHeaders<'_>,
-    ) -> impl Future<Output = Result<Response<Body>, reqwest::Error>> + 'static {
-        let mut headers = self.headers.clone();
-        for (name, value) in extra.iter() {
-            // The Last-Event-ID is the stream's, the others the user's if given.
-            let users = name != "last-event-id" && headers.contains_key(name);
-            if let (false, Ok(value)) = (users, HeaderValue::from_bytes(value)) {
-                headers.insert(name, value);
-            }
-        }
-        let mut request = http
-            .request(self.method.clone(), self.url.clone())
-            .headers(headers);
-        if let Some(body) = &self.body {
-            request = request.body(body.clone());
-        }
-        async move {
-            let response = request.send().await?;
-            let header = |name| response.headers().get(name).map(|v| v.as_bytes().to_vec());
-            let (kind, retry_after) = (header(CONTENT_TYPE), header(RETRY_AFTER));
-            let status = response.status().as_u16();
-            let body = Body {
-                content_type: kind
-                    .as_deref()
-                    .map(|v| String::from_utf8_lossy(v).into_owned()),
-                chunks: Box::pin(response.bytes_stream()),
-            };
-            let mut response = Response::new(status, body);
-            if let Some(kind) = kind {
-                response = response.content_type(kind);
-            }
-            if let Some(after) = retry_after {
-                response = response.retry_after(after);
-            }
-            Ok(response)
-        }
-    }
-}
-
-type Chunks = Pin<Box<dyn Stream<Item = reqwest::Result<bytes::Bytes>>>>;
 
 /// A response body, with its content type for the message when it is not a
 /// stream.

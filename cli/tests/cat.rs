@@ -195,6 +195,44 @@ fn limits_and_strict_utf8_drop_the_event_and_exit_4() {
     assert_eq!(parse_lines(&stdout(&output)).len(), 2, "ok and the end");
 }
 
+/// An ID is part of an event: by default it may be as long as one (the spec
+/// and browsers set no bound); --max-id-size bounds it, and an event over it
+/// is dropped with status 4, as --help says.
+#[test]
+fn a_long_id_is_bounded_by_the_event_limit_unless_max_id_size_says() {
+    let id = "7".repeat(5000);
+    let stream = format!("id: {id}\ndata: a\n\ndata: b\n\n");
+    let output = run(&["cat"], stream.as_bytes());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let lines = parse_lines(&stdout(&output));
+    assert_eq!(lines[0], json!({"type": "message", "data": "a", "id": id}));
+    assert_eq!(lines[2]["last_event_id"], json!(id));
+
+    let output = run(&["cat", "--max-id-size", "1K"], stream.as_bytes());
+    assert_eq!(output.status.code(), Some(4));
+    let message = stderr(&output);
+    assert!(
+        message.contains("event ID exceeds the limit of 1024 bytes"),
+        "{message}"
+    );
+    let lines = parse_lines(&stdout(&output));
+    assert_eq!(
+        lines,
+        [
+            json!({"type": "message", "data": "b", "id": ""}),
+            json!({"end": "clean", "last_event_id": ""})
+        ]
+    );
+
+    let help = run(&["cat", "--help"], b"");
+    let help = stdout(&help);
+    assert!(help.contains("--max-id-size <SIZE>"), "{help}");
+    assert!(
+        help.contains("4  an event broke --max-event-size, --max-id-size"),
+        "{help}"
+    );
+}
+
 #[test]
 fn bad_inputs_name_the_thing_and_have_their_own_status() {
     let cases: [(&[&str], i32, &str); 6] = [

@@ -66,8 +66,24 @@ fn each_rule_on_a_stream_written_for_it() {
         ),
         (
             "unknown field",
-            b"data: a\nfoo: b\n\n",
+            b"id: 1\nfoo: b\ndata: a\n\n",
             one("unknown-field", 2, 1, w),
+        ),
+        (
+            // better-sse writes multi-line data so: the spec ignores both
+            // later lines (`line two` is an unknown field, `line three` one
+            // without a value), and the data is `tick 3` alone.
+            "data continued without data:",
+            b"data:tick 3\nline two: 3\nline three\n\n",
+            vec![
+                ("data-continuation".into(), 2, 1, e.into()),
+                ("data-continuation".into(), 3, 1, e.into()),
+            ],
+        ),
+        (
+            "an unknown field after a comment after data",
+            b"data: a\n: note\nfoo: b\n\n",
+            one("unknown-field", 3, 1, w),
         ),
         (
             "invalid retry",
@@ -219,14 +235,15 @@ fn well_formed_fixtures_lint_clean() {
 
 #[test]
 fn bad_inputs() {
+    // A port nothing listens on (on 127.0.0.1: tests contact no other host).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let url = format!("http://{}/", listener.local_addr().expect("address"));
+    drop(listener);
+    let refused = format!("{url}: connection refused");
     for (args, status, message) in [
         (["lint", "nope.sse"], 3, "nope.sse: no such file"),
         (["lint", "cli"], 3, "cli: is a directory"),
-        (
-            ["lint", "https://example.com/"],
-            2,
-            "lint reads a file or stdin",
-        ),
+        (["lint", url.as_str()], 5, refused.as_str()),
     ] {
         let output = run(&args, b"");
         assert_eq!(output.status.code(), Some(status), "{args:?}");

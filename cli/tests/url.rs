@@ -264,8 +264,11 @@ fn a_204_ends_the_stream_cleanly() {
 #[test]
 fn a_status_or_a_wrong_content_type_fails_with_the_url_and_no_retry() {
     for (answer, expected) in [
-        (status(404, None), "HTTP 404 Not Found"),
-        (status(500, None), "HTTP 500 Internal Server Error"),
+        (status(404, None), "HTTP 404 Not Found\n  | not a stream"),
+        (
+            status(500, None),
+            "HTTP 500 Internal Server Error\n  | not a stream",
+        ),
         (
             Answer::Status {
                 status: 200,
@@ -273,7 +276,7 @@ fn a_status_or_a_wrong_content_type_fails_with_the_url_and_no_retry() {
                 retry_after: None,
                 body: "<p>hi</p>",
             },
-            "HTTP 200, but Content-Type is \"text/html\", not text/event-stream",
+            "HTTP 200, but Content-Type is \"text/html\", not text/event-stream\n  | <p>hi</p>",
         ),
     ] {
         let (_runtime, server) = serving(vec![answer]);
@@ -388,7 +391,10 @@ fn a_gateway_error_is_retried_once_the_stream_has_opened_only() {
     let (_runtime, server) = serving(vec![status(503, Some("0"))]);
     let ran = run(&["cat", &server.url]);
     assert_eq!(ran.code, Some(5), "{}", ran.stderr);
-    let failed = format!("ssewire: {}: HTTP 503 Service Unavailable\n", server.url);
+    let failed = format!(
+        "ssewire: {}: HTTP 503 Service Unavailable\n  | not a stream\n",
+        server.url
+    );
     assert_eq!(ran.stderr, failed);
     assert_eq!(server.requests().len(), 1);
 }
@@ -423,4 +429,219 @@ fn a_reader_that_leaves_ends_the_command_quietly() {
         pipe.read_to_string(&mut stderr).expect("stderr");
     }
     assert_eq!(stderr, "");
+}
+
+/// The values of header `name` in `request`.
+fn header<'a>(request: &'a ssewire_client_tests::Request, name: &str) -> Vec<&'a str> {
+    let found = request.headers.iter().filter(|(n, _)| n == name);
+    found.map(|(_, value)| value.as_str()).collect()
+}
+
+#[test]
+fn data_json_posts_json_and_d_posts_a_form_as_curl_does() {
+    let body = r#"{"jsonrpc": "2.0", "id": 1, "method": "initialize"}"#;
+    let cases: [(&[&str], &str, &str); 4] = [
+        (&["--data-json", body], body, "application/json"),
+        (
+            &["-d", "q=hi&n=2"],
+            "q=hi&n=2",
+            "application/x-www-form-urlencoded",
+        ),
+        // -H replaces the content type either sends.
+        (
+            &["-d", "plain", "-H", "Content-Type: text/plain"],
+            "plain",
+            "text/plain",
+        ),
+        (
+            &[
+                "--data-json",
+                "[]",
+                "-H",
+                "content-type: application/vnd.api+json",
+            ],
+            "[]",
+            "application/vnd.api+json",
+        ),
+    ];
+    for (options, sent, kind) in cases {
+        let (_runtime, server) = serving(vec![Answer::Stream(vec![event("[DONE]", None)])]);
+        let mut args = vec!["cat", server.url.as_str()];
+        args.extend_from_slice(options);
+        let ran = run(&args);
+        assert_eq!(ran.code, Some(0), "{options:?}: {}", ran.stderr);
+        assert_eq!(
+            ran.lines(),
+            [
+                message("[DONE]", ""),
+                json!({"end": "clean", "last_event_id": ""})
+            ]
+        );
+        let requests = server.requests();
+        assert_eq!(requests.len(), 1, "{options:?}");
+        let request = &requests[0];
+        assert_eq!(
+            (request.method.as_str(), request.body.as_str()),
+            ("POST", sent)
+        );
+        assert_eq!(header(request, "content-type"), [kind], "{options:?}");
+        assert_eq!(header(request, "accept"), ["text/event-stream"]);
+    }
+    // An MCP server wants both types in Accept: -H says so.
+    let (_runtime, server) = serving(vec![Answer::Stream(vec![event("ok", None)])]);
+    let accept = "Accept: application/json, text/event-stream";
+    let ran = run(&["cat", &server.url, "--data-json", "{}", "-H", accept]);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let request = &server.requests()[0];
+    assert_eq!(
+        header(request, "accept"),
+        ["application/json, text/event-stream"]
+    );
+    assert_eq!(header(request, "content-type"), ["application/json"]);
+
+    let ran = run(&["cat", "http://127.0.0.1:9/", "-d", "a", "--data-json", "{}"]);
+    assert_eq!(ran.code, Some(2), "one body only: {}", ran.stderr);
+}
+
+#[test]
+fn an_error_response_is_shown_with_the_start_of_its_body_escaped() {
+    // What an MCP server answers a client that does not accept its types.
+    let body = "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32600,\"message\":\"Not Acceptable: Client must accept both application/json and text/event-stream\"}}\n";
+    let (_runtime, server) = serving(vec![Answer::Status {
+        status: 406,
+        content_type: "application/json",
+        retry_after: None,
+        body,
+    }]);
+    let ran = run(&["cat", &server.url, "--data-json", "{}"]);
+    assert_eq!(ran.code, Some(5), "{}", ran.stderr);
+    assert_eq!(ran.stdout, "");
+    assert_eq!(
+        ran.stderr,
+        format!(
+            "ssewire: {}: HTTP 406 Not Acceptable\n  | {}\n",
+            server.url,
+            body.trim_end()
+        )
+    );
+
+    // Escaped (no terminal control reaches stderr) and bounded: at most 1 KiB
+    // and 8 lines of a body of 100 KiB.
+    let long: &'static str =
+        Box::leak(format!("line 1 \u{1b}[31mred\r\n{}", "x\n".repeat(50_000)).into_boxed_str());
+    let (_runtime, server) = serving(vec![Answer::Status {
+        status: 500,
+        content_type: "text/plain",
+        retry_after: None,
+        body: long,
+    }]);
+    let ran = run(&["cat", &server.url]);
+    assert_eq!(ran.code, Some(5), "{}", ran.stderr);
+    let lines: Vec<&str> = ran.stderr.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!("ssewire: {}: HTTP 500 Internal Server Error", server.url)
+    );
+    assert_eq!(lines[1], "  | line 1 \\x1b[31mred");
+    assert_eq!(lines[2..9], ["  | x"; 7]);
+    assert_eq!(lines[9..], ["  | ..."]);
+    assert!(!ran.stderr.contains('\u{1b}'));
+}
+
+#[test]
+fn a_post_makes_one_connection_unless_reconnect() {
+    let script = || {
+        vec![
+            Answer::Stream(vec![retry(50), event("a", Some("1"))]),
+            Answer::Stream(vec![event("[DONE]", Some("2"))]),
+        ]
+    };
+    // -d, --data-json and -X POST: the end of the first response ends it.
+    let options: [&[&str]; 3] = [&["-d", "q"], &["--data-json", "{}"], &["-X", "POST"]];
+    for options in options {
+        let (_runtime, server) = serving(script());
+        let mut args = vec!["cat", server.url.as_str()];
+        args.extend_from_slice(options);
+        let ran = run(&args);
+        assert_eq!(ran.code, Some(0), "{options:?}: {}", ran.stderr);
+        assert_eq!(
+            ran.lines(),
+            [
+                json!({"retry": 50}),
+                message("a", "1"),
+                json!({"end": "clean", "last_event_id": "1"})
+            ],
+            "{options:?}"
+        );
+        assert_eq!(server.requests().len(), 1, "{options:?}: sent once");
+        assert_eq!(ran.stderr, "");
+    }
+    // --reconnect: sent again, with its body and the Last-Event-ID.
+    let (_runtime, server) = serving(script());
+    let ran = run(&[
+        "cat",
+        &server.url,
+        "-d",
+        "q",
+        "--reconnect",
+        "--until-data",
+        "[DONE]",
+    ]);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert_eq!(
+        ran.lines(),
+        [
+            json!({"retry": 50}),
+            message("a", "1"),
+            message("[DONE]", "2")
+        ]
+    );
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].body, "q");
+    assert_eq!(requests[1].last_event_id.as_deref(), Some("1"));
+    assert!(ran.stderr.contains("reconnecting in"), "{}", ran.stderr);
+    // A GET still reconnects by default (see the tests above).
+    let ran = run(&[
+        "cat",
+        "http://127.0.0.1:9/",
+        "--reconnect",
+        "--no-reconnect",
+    ]);
+    assert_eq!(ran.code, Some(2), "{}", ran.stderr);
+}
+
+/// Every character a common line splitter breaks at (Python's
+/// `str.splitlines`: LF, CR, VT, FF, FS, GS, RS, NEL, LS, PS) is escaped in
+/// the JSON lines: one event, one line, for every reader.
+#[test]
+fn characters_that_split_lines_are_escaped_in_json_lines() {
+    let data = "a\u{b}b\u{c}c\u{1c}d\u{1d}e\u{1e}f\u{85}g\u{2028}h\u{2029}i";
+    let (_runtime, server) = serving(vec![Answer::Stream(vec![event(data, Some("\u{85}"))])]);
+    let ran = run(&["cat", &server.url, "--no-reconnect"]);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    for c in [
+        '\u{b}', '\u{c}', '\u{1c}', '\u{1d}', '\u{1e}', '\u{85}', '\u{2028}', '\u{2029}', '\r',
+    ] {
+        assert!(!ran.stdout.contains(c), "{c:?} left raw: {:?}", ran.stdout);
+    }
+    assert!(ran.stdout.contains(r"f\u0085g"), "{}", ran.stdout);
+    // Two lines (the event, the end) however they are split, and the text
+    // reads back exactly.
+    let split: Vec<&str> = ran
+        .stdout
+        .split([
+            '\n', '\r', '\u{b}', '\u{c}', '\u{1c}', '\u{1d}', '\u{1e}', '\u{85}', '\u{2028}',
+            '\u{2029}',
+        ])
+        .filter(|line| !line.is_empty())
+        .collect();
+    assert_eq!(split.len(), 2, "{split:?}");
+    assert_eq!(
+        ran.lines(),
+        [
+            message(data, "\u{85}"),
+            json!({"end": "clean", "last_event_id": "\u{85}"})
+        ]
+    );
 }

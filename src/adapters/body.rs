@@ -16,6 +16,22 @@ use crate::{Config, OwnedEvent, StreamEnd};
 /// trailers skipped, its errors passed through as [`ReadError::Transport`].
 /// Otherwise as [`Events`](crate::Events). The body must be `Unpin`
 /// (`Box::pin` one that is not).
+///
+/// ```
+/// use futures::{executor::block_on, StreamExt};
+/// use ssewire::{BodyEvents, StreamEnd};
+///
+/// // Any http-body 1.x `Body`: hyper's `Incoming`, axum's and reqwest's
+/// // bodies (`response.into_body()`), here a `String`.
+/// let body = String::from("event: greeting\nid: 1\ndata: hi\n\n");
+/// let mut events = BodyEvents::new(body);
+/// block_on(async {
+///     let event = events.next().await.expect("an event").expect("no error");
+///     assert_eq!((event.event_type(), event.data(), event.id()), ("greeting", "hi", "1"));
+///     assert!(events.next().await.is_none());
+/// });
+/// assert_eq!(events.end(), Some(StreamEnd::Clean));
+/// ```
 #[derive(Debug)]
 #[must_use = "streams do nothing unless polled"]
 pub struct BodyEvents<B> {
@@ -92,6 +108,19 @@ impl<B: Body + Unpin> FusedStream for BodyEvents<B> {
 /// `BodyChunks::new(body).sse_bytes()` (feature `bytes`), or any other
 /// consumer of byte chunks. A data frame whose buffer is a `Bytes` (hyper's,
 /// axum's and reqwest's) is passed on without a copy.
+///
+/// ```
+/// use futures::{executor::block_on, StreamExt};
+/// use ssewire::{BodyChunks, SseStreamExt};
+///
+/// let body = String::from("data: hi\n\n"); // any http-body 1.x `Body`
+/// let chunks: Vec<_> = block_on(BodyChunks::new(body.clone()).collect());
+/// assert_eq!(chunks.len(), 1);
+/// assert_eq!(chunks[0].as_ref().expect("no error"), "data: hi\n\n");
+/// // Any consumer of chunks: `.sse()` here, `.sse_bytes()` with feature `bytes`.
+/// let events: Vec<_> = block_on(BodyChunks::new(body).sse().collect());
+/// assert_eq!(events[0].as_ref().expect("no error").data(), "hi");
+/// ```
 #[derive(Debug)]
 #[must_use = "streams do nothing unless polled"]
 pub struct BodyChunks<B> {

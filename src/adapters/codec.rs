@@ -25,6 +25,32 @@ use crate::{Comment, Config, Error, OwnedEvent, Parser, ServerEvent, StreamEnd};
 /// With [`OnLimit::Stop`](crate::OnLimit::Stop) nothing comes after the
 /// error, but the `FramedRead` still reads its input to the end (a decoder
 /// can only end it with an I/O error).
+///
+/// With a `FramedRead` and a `FramedWrite` over a socket the codec is driven
+/// for you; by hand:
+///
+/// ```
+/// use bytes::BytesMut;
+/// use ssewire::{Comment, EventCodec, ServerEvent, StreamEnd};
+/// use tokio_util::codec::{Decoder, Encoder};
+///
+/// let mut codec = EventCodec::new();
+/// let mut wire = BytesMut::new();
+/// codec.encode(ServerEvent::new("one\ntwo").id("1").expect("a valid ID"), &mut wire)?;
+/// codec.encode(Comment::new("keep-alive"), &mut wire)?;
+/// codec.encode(ServerEvent::new("three"), &mut wire)?;
+/// assert_eq!(&wire[..], b"id: 1\ndata: one\ndata: two\n\n: keep-alive\ndata: three\n\n");
+///
+/// let mut read = Vec::new();
+/// while let Some(item) = codec.decode(&mut wire)? {
+///     let event = item.expect("no event over the limit here");
+///     read.push((event.data().to_owned(), event.id().to_owned()));
+/// }
+/// assert_eq!(read, [("one\ntwo".into(), "1".into()), ("three".into(), "1".into())]);
+/// assert!(codec.decode_eof(&mut wire)?.is_none());
+/// assert_eq!(codec.end(), Some(StreamEnd::Clean));
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct EventCodec {
     parser: Parser<Vec<u8>>,

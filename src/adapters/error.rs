@@ -7,6 +7,40 @@ use crate::Error;
 /// What an adapter yields instead of an event: the transport's error, passed
 /// through typed, or the parser's refusal of one event (after which the
 /// adapter goes on, see [`OnLimit`](crate::OnLimit)).
+///
+/// ```
+/// use std::io::{self, Read};
+/// use ssewire::{Config, Error, EventReader, OnLimit, ReadError};
+///
+/// /// A connection that breaks after what was sent.
+/// struct Breaks;
+/// impl Read for Breaks {
+///     fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+///         Err(io::ErrorKind::ConnectionReset.into())
+///     }
+/// }
+///
+/// let sent = &b"data: far too long for the limit\n\ndata: ok\n\n"[..];
+/// let config = Config::new().max_event_bytes(8).on_limit(OnLimit::SkipEvent);
+/// let mut reader = EventReader::with_config(io::BufReader::new(sent.chain(Breaks)), config);
+/// let mut log = Vec::new();
+/// for item in &mut reader {
+///     match item {
+///         Ok(event) => log.push(format!("event {}", event.data())),
+///         // One event was refused: say so, and read on.
+///         Err(ReadError::Parse(Error::LimitExceeded { limit, .. })) => {
+///             log.push(format!("skipped an event over {limit} bytes"))
+///         }
+///         Err(ReadError::Parse(error)) => log.push(error.to_string()),
+///         // The transport failed: reconnect, or give up.
+///         Err(ReadError::Transport(error)) => {
+///             log.push(format!("{:?}", error.kind()));
+///             break;
+///         }
+///     }
+/// }
+/// assert_eq!(log, ["skipped an event over 8 bytes", "event ok", "ConnectionReset"]);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ReadError<E> {
     /// The transport failed: an I/O error, a body or stream error.

@@ -20,6 +20,33 @@ use crate::{Config, OwnedEvent, StreamEnd};
 /// end after an error). Ends (`None`) when the chunks end; then
 /// [`end`](Self::end) says whether the last event was cut short. Dropping it
 /// drops the chunk stream: nothing runs in the background.
+///
+/// ```
+/// use futures::{executor::block_on, stream, StreamExt};
+/// use ssewire::{Config, Error, Events, OnLimit, ReadError, StreamEnd};
+///
+/// // Chunks as a transport hands them over, cut anywhere, with its error type.
+/// let chunks = stream::iter([
+///     Ok::<_, std::io::Error>("id: 1\ndata: hel"),
+///     Ok("lo\n\ndata: an event over the limit\n\n"),
+///     Ok("id: 2\ndata: world\n\ndata: cut sho"),
+/// ]);
+/// let config = Config::new().max_event_bytes(16).on_limit(OnLimit::SkipEvent);
+/// let mut events = Events::with_config(chunks, config);
+/// block_on(async {
+///     assert_eq!(events.next().await.unwrap()?.data(), "hello");
+///     // A refused event is an item; the events after it still come.
+///     let refused = events.next().await.unwrap();
+///     assert!(matches!(refused, Err(ReadError::Parse(Error::LimitExceeded { limit: 16, .. }))));
+///     assert_eq!(events.next().await.unwrap()?.data(), "world");
+///     assert!(events.next().await.is_none());
+///     Ok::<(), ReadError<std::io::Error>>(())
+/// })?;
+/// // The last event had no blank line: the spec drops it.
+/// assert_eq!(events.end(), Some(StreamEnd::Truncated { discarded: 13 }));
+/// assert_eq!(events.last_event_id(), b"2");
+/// # Ok::<(), ReadError<std::io::Error>>(())
+/// ```
 #[derive(Debug)]
 #[must_use = "streams do nothing unless polled"]
 pub struct Events<S> {
@@ -104,6 +131,24 @@ where
 ///
 /// The chunk stream must be `Unpin`; pin one that is not first
 /// (`Box::pin(chunks).sse()`, or `core::pin::pin!`).
+///
+/// ```
+/// use futures::{executor::block_on, stream, StreamExt};
+/// use ssewire::SseStreamExt;
+///
+/// // Any `Stream` of `Result<impl AsRef<[u8]>, E>` (reqwest's `bytes_stream()`,
+/// // a `BodyChunks`), here one made with `unfold`, which is not `Unpin`.
+/// let chunks = stream::unfold(0, |n| async move {
+///     (n < 3).then(|| (Ok::<_, std::io::Error>(format!("data: {n}\n\n")), n + 1))
+/// });
+/// let data: Vec<String> = block_on(
+///     Box::pin(chunks)
+///         .sse()
+///         .map(|event| event.expect("no error here").into_data())
+///         .collect(),
+/// );
+/// assert_eq!(data, ["0", "1", "2"]);
+/// ```
 pub trait SseStreamExt: Sized {
     /// Its events, as [`OwnedEvent`]s.
     fn sse(self) -> Events<Self> {
@@ -141,6 +186,18 @@ mod zero_copy {
     /// The events of a stream of chunks that convert to [`Bytes`] (made by
     /// [`SseStreamExt::sse_bytes`](super::SseStreamExt::sse_bytes)), as
     /// [`BytesEvent`]s: otherwise as [`Events`](super::Events).
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use futures::{executor::block_on, stream, StreamExt};
+    /// use ssewire::SseStreamExt;
+    ///
+    /// let chunk = Bytes::from_static(b"data: {\"token\": \"Hi\"}\n\n");
+    /// let mut events = stream::iter([Ok::<_, std::io::Error>(chunk.clone())]).sse_bytes();
+    /// let event = block_on(events.next()).expect("an event").expect("no error");
+    /// assert_eq!(event.data(), &chunk[6..21]);
+    /// assert_eq!(event.data().as_ptr(), chunk[6..].as_ptr()); // sliced, not copied
+    /// ```
     #[derive(Debug)]
     #[must_use = "streams do nothing unless polled"]
     pub struct BytesEvents<S> {

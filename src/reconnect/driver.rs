@@ -20,8 +20,8 @@ use crate::{Error, Event, Handler, OwnedEvent};
 
 /// What the driver needs from an async runtime: with tokio, `sleep` is
 /// `tokio::time::sleep`, `now` the time elapsed since a start `Instant`, and
-/// `random` any small PRNG seeded per process (`client-tests/src/lib.rs` has
-/// one). A runtime for tests, whose sleeps end at once:
+/// `random` any small PRNG seeded per process (`client-tests/src/lib.rs`, in
+/// the repository, has one). A runtime for tests, whose sleeps end at once:
 ///
 /// ```
 /// use core::future::{ready, Ready};
@@ -64,6 +64,52 @@ pub trait Runtime {
 
 /// A response as the driver sees it: status, the two headers it reads, and
 /// the body as a stream of byte chunks (any chunk type, any error type).
+///
+/// With reqwest: `Response::new(r.status().as_u16(), r.bytes_stream())`, with
+/// `content_type` and `retry_after` from `r.headers()` when present. A busy
+/// gateway, then the stream:
+///
+/// ```
+/// use futures::{executor::block_on, stream, StreamExt};
+/// use ssewire::reconnect::{Client, Item, Options, Reason, Response};
+/// # use core::future::{ready, Ready};
+/// # use core::time::Duration;
+/// # use ssewire::reconnect::Runtime;
+/// # struct Instantly(Duration); // the `Runtime` of the trait's example
+/// # impl Runtime for Instantly {
+/// #     type Sleep = Ready<()>;
+/// #     fn sleep(&mut self, duration: Duration) -> Ready<()> {
+/// #         self.0 += duration;
+/// #         ready(())
+/// #     }
+/// #     fn now(&mut self) -> Duration {
+/// #         self.0
+/// #     }
+/// #     fn random(&mut self) -> u64 {
+/// #         4
+/// #     }
+/// # }
+///
+/// let mut answers = [
+///     Response::new(503, stream::iter([Ok(&b"busy"[..])]))
+///         .content_type("text/plain")
+///         .retry_after("5"), // seconds
+///     Response::new(200, stream::iter([Ok(&b"data: hi\n\n"[..])]))
+///         .content_type("text/event-stream"),
+/// ]
+/// .into_iter();
+/// let options = Options::new().retry_gateway_errors(); // 429, 502, 503, 504
+/// let client = Client::new(options, Instantly(Duration::ZERO), move |_headers| {
+///     ready(Ok::<_, std::io::Error>(answers.next().expect("two requests")))
+/// })
+/// .complete_when(|event| event.data() == "hi");
+/// let items: Vec<_> = block_on(client.collect());
+/// assert!(matches!(items[0], Item::Rejected { status: 503, .. }));
+/// let Item::Reconnecting { after, reason } = &items[1] else { panic!("{items:?}") };
+/// assert_eq!(*reason, Reason::Status(503));
+/// assert!(*after >= Duration::from_secs(5), "{after:?}"); // Retry-After honoured
+/// assert!(matches!(&items[2..], [Item::Opened, Item::Event(e), Item::Stopped(_)] if e.data() == "hi"));
+/// ```
 pub struct Response<B> {
     status: u16,
     content_type: Option<Vec<u8>>,
@@ -99,6 +145,30 @@ impl<B> Response<B> {
 
 /// What the driver yields, in order. Every stream of items ends with one
 /// [`Item::Stopped`].
+///
+/// ```
+/// use ssewire::reconnect::{Item, Stop};
+///
+/// /// What a program does with each item: events on stdout, the rest logged.
+/// fn show<B, E: std::fmt::Display>(item: Item<B, E>) -> Option<String> {
+///     Some(match item {
+///         Item::Event(event) => event.into_data(),
+///         Item::Reconnecting { after, reason } => {
+///             format!("reconnecting in {} ms ({reason:?})", after.as_millis())
+///         }
+///         Item::Rejected { status, body: _ } => format!("HTTP {status}"),
+///         Item::Error(error) => format!("request failed: {error}"),
+///         Item::Invalid(error) => format!("event skipped: {error}"),
+///         Item::Stopped(Stop::Complete) => "done".into(),
+///         Item::Stopped(stop) => format!("stopped: {stop:?}"),
+///         // Opened, Retry, Comment (and items added later).
+///         _ => return None,
+///     })
+/// }
+/// assert_eq!(show::<(), &str>(Item::Error("refused")).as_deref(), Some("request failed: refused"));
+/// assert_eq!(show::<(), &str>(Item::Stopped(Stop::Complete)).as_deref(), Some("done"));
+/// assert_eq!(show::<(), &str>(Item::Opened), None);
+/// ```
 #[non_exhaustive]
 pub enum Item<B, E> {
     /// A response opened the stream (200, `text/event-stream`).
@@ -183,6 +253,61 @@ enum Phase<Fut, B> {
 /// `send` makes a request given the headers to add ([`RequestHeaders`]): any
 /// method, any body, a different request on resume. Dropping the client drops
 /// the request or body in flight and the timer; nothing keeps running.
+///
+/// Here the "server" is a function: its first answer is cut inside an event,
+/// the second resumes after the `Last-Event-ID` it is sent. With an HTTP
+/// client, `send` adds `headers.iter()` to its request and returns the
+/// response future.
+///
+/// ```
+/// use futures::{executor::block_on, stream, StreamExt};
+/// use ssewire::reconnect::{Client, Item, Options, Reason, Response, Stop};
+/// # use core::future::{ready, Ready};
+/// # use core::time::Duration;
+/// # use ssewire::reconnect::Runtime;
+/// # struct Instantly(Duration); // the `Runtime` of the trait's example
+/// # impl Runtime for Instantly {
+/// #     type Sleep = Ready<()>;
+/// #     fn sleep(&mut self, duration: Duration) -> Ready<()> {
+/// #         self.0 += duration;
+/// #         ready(())
+/// #     }
+/// #     fn now(&mut self) -> Duration {
+/// #         self.0
+/// #     }
+/// #     fn random(&mut self) -> u64 {
+/// #         4
+/// #     }
+/// # }
+///
+/// let send = |headers: ssewire::reconnect::RequestHeaders<'_>| {
+///     let body: &'static [u8] = match headers.last_event_id() {
+///         None => b"retry: 200\nid: 1\ndata: Hello,\n\ndata: cu",
+///         Some(b"1") => b"id: 2\ndata: world\n\ndata: [DONE]\n\n",
+///         Some(other) => panic!("resumed from {other:?}"),
+///     };
+///     let chunks = stream::iter([Ok::<_, std::io::Error>(body)]);
+///     ready(Ok(Response::new(200, chunks).content_type("text/event-stream")))
+/// };
+/// let mut client = Client::new(Options::new(), Instantly(Duration::ZERO), send)
+///     .complete_when(|event| event.data() == "[DONE]"); // over: no reconnection
+/// let mut log = Vec::new();
+/// block_on(async {
+///     while let Some(item) = client.next().await {
+///         match item {
+///             Item::Event(event) => log.push(event.into_data()),
+///             Item::Reconnecting { after, reason } => {
+///                 assert_eq!(reason, Reason::Truncated { discarded: 8 });
+///                 assert_eq!(after, Duration::from_millis(200)); // the server's `retry`
+///             }
+///             Item::Stopped(stop) => assert_eq!(stop, Stop::Complete),
+///             _ => {}
+///         }
+///     }
+/// });
+/// assert_eq!(log, ["Hello,", "world", "[DONE]"]);
+/// assert_eq!(client.state().last_event_id(), b"2");
+/// ```
 pub struct Client<R: Runtime, F, Fut, B, E> {
     state: State,
     runtime: R,

@@ -3,6 +3,9 @@
 mod report;
 mod rules;
 mod scan;
+mod url;
+
+pub use report::escape;
 
 use std::io::{self, Write};
 
@@ -22,20 +25,14 @@ pub fn rules_help() -> String {
   0  no errors (warnings allowed)
   1  errors found
   2  usage error
-  3  input missing, a directory, or unreadable",
+  3  input missing, a directory, or unreadable
+  5  a URL could not be fetched: refused, or no response within --max-time",
     );
     text
 }
 
 pub fn run(args: &LintArgs) -> Result<Status, Fatal> {
     let source = Source::parse(args.input.as_deref());
-    if let Source::Url(url) = &source {
-        return Err(Fatal::new(
-            Status::Usage,
-            format!("{url}: lint reads a file or stdin: curl -sN URL | ssewire lint"),
-        ));
-    }
-    let mut opened = source.open()?;
     let printer = report::Printer {
         out: io::BufWriter::new(io::stdout().lock()),
         name: source.name().to_string(),
@@ -49,16 +46,24 @@ pub fn run(args: &LintArgs) -> Result<Status, Fatal> {
     };
     let mut checker = rules::Checker::new(printer, args.max_line_size, args.max_event_size);
     let mut scanner = scan::Scanner::default();
-    let mut chunk = vec![0u8; input::CHUNK];
-    loop {
-        let n = input::read_chunk(&mut opened.reader, &mut chunk, source.name())?;
-        if n == 0 {
-            break;
+    if let Source::Url(url) = &source {
+        // The stream's end is judged only if the server ended it.
+        if url::lint(url, args, &mut scanner, &mut checker)? {
+            scanner.finish(&mut checker);
         }
-        scanner.feed(chunk.get(..n).unwrap_or_default(), &mut checker);
-        written(&mut checker.report.result)?;
+    } else {
+        let mut opened = source.open()?;
+        let mut chunk = vec![0u8; input::CHUNK];
+        loop {
+            let n = input::read_chunk(&mut opened.reader, &mut chunk, source.name())?;
+            if n == 0 {
+                break;
+            }
+            scanner.feed(chunk.get(..n).unwrap_or_default(), &mut checker);
+            written(&mut checker.report.result)?;
+        }
+        scanner.finish(&mut checker);
     }
-    scanner.finish(&mut checker);
     let printer = &mut checker.report;
     if !printer.json && printer.errors + printer.warnings > 0 {
         let summary = format!(
@@ -93,7 +98,7 @@ fn plural(n: u64) -> &'static str {
 }
 
 /// A failed write ends the command; a closed pipe ends it quietly.
-fn written(result: &mut io::Result<()>) -> Result<(), Fatal> {
+pub(crate) fn written(result: &mut io::Result<()>) -> Result<(), Fatal> {
     match std::mem::replace(result, Ok(())) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(Fatal::quiet()),

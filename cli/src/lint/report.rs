@@ -39,6 +39,49 @@ impl<W: Write> Report for Printer<W> {
 }
 
 impl<W: Write> Printer<W> {
+    /// A finding about a URL's response (its status or a header), which has
+    /// no place in the body: `URL: SEVERITY[RULE]: MESSAGE`, with the start
+    /// of the body under it when given (in JSON, position keys are `null`).
+    pub fn response(&mut self, rule: &'static str, message: &str, body: Option<(&[u8], bool)>) {
+        let severity = super::rules::severity(rule);
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+        }
+        if self.result.is_err() {
+            return;
+        }
+        let text = if self.json {
+            let mut line = String::from("{\"file\": ");
+            crate::json::string(&self.name, &mut line);
+            line.push_str(&format!(
+                ", \"offset\": null, \"line\": null, \"column\": null, \"severity\": \"{}\", \"rule\": \"{rule}\", \"message\": ",
+                severity.name()
+            ));
+            crate::json::string(message, &mut line);
+            if let Some((start, _)) = body {
+                line.push_str(", \"body\": ");
+                crate::json::string(&String::from_utf8_lossy(start), &mut line);
+            }
+            line.push_str("}\n");
+            line
+        } else {
+            let p = self.paint;
+            let shown = match severity {
+                Severity::Error => p.red("error"),
+                Severity::Warning => p.yellow("warning"),
+            };
+            let head = format!("{}:", self.name);
+            let mut text = format!("{} {shown}[{rule}]: {}", p.bold(&head), p.bold(message));
+            if let Some((start, cut)) = body {
+                text.push_str(&crate::request::show_body(start, cut));
+            }
+            text.push('\n');
+            text
+        };
+        self.result = self.out.write_all(text.as_bytes());
+    }
+
     /// Keys in reading order: where, how bad, what.
     fn json_line(&self, f: &Finding) -> String {
         let mut line = String::from("{\"file\": ");

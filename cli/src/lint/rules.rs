@@ -27,13 +27,15 @@ impl Severity {
 }
 
 /// Every rule: name, severity, what it means (for `--help` and the README).
-pub const RULES: [(&str, Severity, &str); 13] = [
+/// The last six are about the response of a URL.
+pub const RULES: [(&str, Severity, &str); 20] = [
     ("no-final-blank-line", Severity::Error, "the stream ends without a blank line after the last event, or inside a line: clients drop it"),
     ("mixed-line-ends", Severity::Warning, "line ends differ from the first one (LF, CRLF, CR)"),
     ("cr-line-end", Severity::Warning, "a line ends with a lone CR, which many clients do not take as a line end"),
     ("field-name-space", Severity::Error, "a field name with leading spaces (` data:`): an unknown field, ignored"),
     ("field-name-case", Severity::Error, "a field name in another case (`Data:`): names are case-sensitive, the line is ignored"),
     ("unknown-field", Severity::Warning, "a field other than data, event, id, retry: ignored by clients"),
+    ("data-continuation", Severity::Error, "a line that is not a field right after a data line: the rest of a multi-line value sent without its own `data:`, lost"),
     ("invalid-retry", Severity::Error, "a retry value that is not only ASCII digits (or is over 2^64-1): ignored"),
     ("id-with-nul", Severity::Error, "an id containing NUL: ignored, the last event ID stays as it was"),
     ("no-data", Severity::Warning, "an event type without data: no event is dispatched"),
@@ -41,6 +43,12 @@ pub const RULES: [(&str, Severity, &str); 13] = [
     ("invalid-utf8", Severity::Error, "bytes that are not UTF-8: clients show U+FFFD"),
     ("line-too-long", Severity::Warning, "a line longer than --max-line-size: clients with line buffers fail"),
     ("event-too-large", Severity::Error, "an event whose lines exceed --max-event-size: clients with that limit drop it"),
+    ("http-status", Severity::Error, "URL: a status other than 200: EventSource fails (a 204 tells it to stop)"),
+    ("content-type", Severity::Error, "URL: a Content-Type other than text/event-stream: EventSource fails the connection"),
+    ("cache-control", Severity::Warning, "URL: no Cache-Control with no-cache or no-store: a cache or proxy may keep or hold the stream"),
+    ("content-encoding", Severity::Error, "URL: a compressed body the request did not ask for: clients read compressed bytes (and compression holds events back)"),
+    ("proxy-buffering", Severity::Warning, "URL: X-Accel-Buffering other than `no`: nginx holds events back until its buffer fills"),
+    ("content-length", Severity::Warning, "URL: a Content-Length: a body of fixed size, written whole rather than as events come"),
 ];
 
 /// One thing to fix.
@@ -126,8 +134,15 @@ pub struct Checker<R> {
     block_data: bool,
     block_fields: bool,
     block_event: bool,
+    /// The last line was a `data` line, or a line that continues one: a line
+    /// that is not a field now is lost data.
+    after_data: bool,
+    /// This line is a `data` line or continues one.
+    data_line: bool,
 
     // The stream.
+    /// Events dispatched (a blank line after data).
+    pub events: u64,
     first_end: Option<LineEnd>,
     mixed_reported: bool,
     cr_reported: bool,
@@ -165,6 +180,9 @@ impl<R: Report> Checker<R> {
             block_data: false,
             block_fields: false,
             block_event: false,
+            after_data: false,
+            data_line: false,
+            events: 0,
             first_end: None,
             mixed_reported: false,
             cr_reported: false,
@@ -339,6 +357,7 @@ impl<R: Report> Checker<R> {
             let start = self.utf8.start;
             self.bad_utf8(start);
         }
+        self.data_line = false;
         if len == stripped {
             self.blank_line();
         } else {
@@ -352,6 +371,7 @@ impl<R: Report> Checker<R> {
                 self.field(end_offset);
             }
         }
+        self.after_data = self.data_line;
         if len > self.max_line {
             let message = format!(
                 "line of {len} bytes, over --max-line-size {}",
@@ -370,6 +390,7 @@ impl<R: Report> Checker<R> {
             b"data" => {
                 self.block_data = true;
                 self.block_fields = true;
+                self.data_line = true;
             }
             b"event" => {
                 self.block_fields = true;
@@ -436,6 +457,16 @@ impl<R: Report> Checker<R> {
                 start,
                 format!("field name \"{shown}\" is not \"{known}\": names are case-sensitive, clients ignore this line"),
             );
+        } else if self.after_data && !name.starts_with(&BOM) {
+            // better-sse's `data:tick 3\nline two: 3\nline three`: the
+            // lines after the first are the data's, each needed `data:`.
+            self.data_line = true;
+            let more = if self.name_long { "..." } else { "" };
+            self.flag(
+                "data-continuation",
+                start,
+                format!("\"{shown}{more}\" is not a field and follows a data line: if it continues the data, clients drop it (each line of data needs its own `data:`)"),
+            );
         } else if !name.starts_with(&BOM) {
             let more = if self.name_long { "..." } else { "" };
             self.flag(
@@ -450,6 +481,9 @@ impl<R: Report> Checker<R> {
         if self.block_line != 0 {
             // An `id` alone is a way to set the last event ID; an event type
             // alone is an event that never comes.
+            if self.block_data {
+                self.events += 1;
+            }
             if self.block_event && !self.block_data {
                 let message = "an event type without data: no event is dispatched".to_string();
                 self.emit_block("no-data", message);
@@ -502,7 +536,7 @@ impl<R: Report> Checker<R> {
     }
 }
 
-fn severity(rule: &str) -> Severity {
+pub fn severity(rule: &str) -> Severity {
     RULES
         .iter()
         .find(|(name, _, _)| *name == rule)
@@ -667,6 +701,7 @@ mod tests {
             b"0123456789abcdef0123456789abcdef0123456789",
         ];
         let mut seed: u64 = 0x5EED;
+        let mut seen = std::collections::BTreeMap::new();
         for _ in 0..300 {
             let mut stream = Vec::new();
             let pieces = 1 + (seed >> 33) % 24;
@@ -678,12 +713,20 @@ mod tests {
                 stream.extend_from_slice(piece);
             }
             let whole = check(&[&stream]);
+            for finding in &whole {
+                let rule = finding.split('@').next().unwrap_or_default();
+                *seen.entry(rule.to_string()).or_insert(0) += 1;
+            }
             for at in 0..=stream.len() {
                 let (a, b) = stream.split_at(at);
                 assert_eq!(check(&[a, b]), whole, "{stream:?} split at {at}");
             }
             let bytes: Vec<&[u8]> = stream.chunks(1).collect();
             assert_eq!(check(&bytes), whole, "{stream:?} byte by byte");
+        }
+        // The streams reach the rules that depend on the line before.
+        for rule in ["data-continuation", "unknown-field", "mixed-line-ends"] {
+            assert!(seen.get(rule).is_some_and(|n| *n >= 3), "{rule}: {seen:?}");
         }
     }
 }

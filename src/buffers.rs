@@ -388,6 +388,7 @@ impl<S: Storage> EventBuffers<S> {
     }
 
     /// Dispatch step 1: committed ID := ID buffer.
+    #[inline(always)] // once per event, on the hot path
     pub(crate) fn commit_id(&mut self) {
         if !self.dirty {
             return;

@@ -144,6 +144,18 @@ impl<'a> Piece<'a> {
 
 /// One step of the tokenizer, named after what happened in the stream.
 ///
+/// ```
+/// use ssewire::{Field, Piece, Token, Tokenizer};
+///
+/// let mut tokenizer = Tokenizer::new();
+/// // A value cut by the end of the input comes in pieces.
+/// let (token, used) = tokenizer.feed(b"data: hel");
+/// assert_eq!((token, used), (Token::Value { field: Field::Data, piece: Piece::Part(b"hel") }, 9));
+/// let (token, used) = tokenizer.feed(b"lo\n\n");
+/// assert_eq!((token, used), (Token::Value { field: Field::Data, piece: Piece::Last(b"lo") }, 3));
+/// assert_eq!(tokenizer.feed(b"\n"), (Token::BlankLine, 1));
+/// ```
+///
 /// # What an assembler of events must do with them
 ///
 /// The tokenizer applies the line rules (§9.2.5); the field rules (§9.2.6) are
@@ -449,6 +461,87 @@ impl Tokenizer {
         if self.is_mid_line() {
             self.state = State::Skip;
             self.partial = false;
+        }
+    }
+
+    /// The parser's one fast door: what the front of `rest` holds, if it is
+    /// one of the three things most streams are made of, dispatched once
+    /// on the state; `None`, changing nothing, for anything else (the token
+    /// path, `feed`, takes it). Each leaves the tokenizer as `feed` would
+    /// after the same tokens, through the slow path's bookkeeping
+    /// (`value`, `line_end`, `count`, `blank_line`).
+    #[inline(always)]
+    pub(crate) fn fast<'a>(&mut self, rest: &'a [u8]) -> Option<(Fast<'a>, usize)> {
+        if !self.fast || self.skip_lf || rest.is_empty() {
+            return None;
+        }
+        match self.state {
+            State::LineStart => self.fast_line(rest),
+            State::Value(Field::Data) => {
+                let (piece, used) = self.data_value(rest)?;
+                Some((Fast::Data(piece), used))
+            }
+            _ => None,
+        }
+    }
+
+    /// The part of [`fast`](Self::fast) inside a `data` value: its next
+    /// piece, for a parser that knows a value is open. `None`, changing
+    /// nothing, anywhere else.
+    #[inline(always)]
+    pub(crate) fn data_value<'a>(&mut self, rest: &'a [u8]) -> Option<(Piece<'a>, usize)> {
+        if !self.fast || self.skip_lf || rest.is_empty() || self.state != State::Value(Field::Data)
+        {
+            return None;
+        }
+        let (token, used) = self.value(Field::Data, rest);
+        self.count(used);
+        match token {
+            Some(Token::Value { piece, .. }) => Some((piece, used)),
+            // `value` hands out a piece of non-empty `rest`.
+            _ => None,
+        }
+    }
+
+    /// At a line start: a blank line that dispatches, a `data` line with
+    /// value bytes here, or both of those (an event of one `data` line).
+    #[inline(always)]
+    fn fast_line<'a>(&mut self, rest: &'a [u8]) -> Option<(Fast<'a>, usize)> {
+        match *rest.first()? {
+            CR | LF if self.in_event || !self.quiet => {
+                let used = self.line_end(rest, 0);
+                self.count(used);
+                self.blank_line();
+                Some((Fast::BlankLine, used))
+            }
+            b'd' => {
+                let start = data_value_start(rest)?;
+                let value = tail(rest, start);
+                if value.is_empty() {
+                    // A space may still come, in the next input.
+                    return None;
+                }
+                self.in_event = true;
+                let Some(len) = find_line_end(value) else {
+                    self.state = State::Value(Field::Data);
+                    self.partial = true;
+                    self.count(rest.len());
+                    return Some((Fast::Data(Piece::Part(value)), rest.len()));
+                };
+                let value = head(value, len);
+                let line = self.line_end(rest, add(start, len));
+                // The blank line after it too, when it is here (it
+                // dispatches: `in_event`).
+                if !rest.get(line).copied().is_some_and(is_line_end) {
+                    self.count(line);
+                    return Some((Fast::Data(Piece::Whole(value)), line));
+                }
+                let used = self.line_end(rest, line);
+                self.count(used);
+                self.blank_line();
+                Some((Fast::Event(value), used))
+            }
+            _ => None,
         }
     }
 
@@ -805,6 +898,19 @@ impl Tokenizer {
             }
         }
     }
+}
+
+/// What the tokenizer's fast door ([`Tokenizer::fast`]) found: the same
+/// value vocabulary as the tokens ([`Piece`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fast<'a> {
+    /// A `data` value or a piece of one: `Token::Value` of `Field::Data`.
+    Data(Piece<'a>),
+    /// A whole one-line event: that `data` line's `Piece::Whole` value and
+    /// the blank line after it (`Token::Value`, then `Token::BlankLine`).
+    Event(&'a [u8]),
+    /// A blank line that dispatches: `Token::BlankLine`.
+    BlankLine,
 }
 
 /// A run of whole `data` lines, lent by [`Tokenizer::data_lines`]: each

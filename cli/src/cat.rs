@@ -26,13 +26,9 @@ pub fn run(args: &CatArgs) -> Result<Status, Fatal> {
         if n == 0 {
             break Some(parser.finish());
         }
-        let mut rest = chunk.get(..n).unwrap_or_default();
-        // Through `feed` rather than `feed_all` so that --until-data stops
-        // right after its event.
-        while !rest.is_empty() && !out.done {
-            let used = feed_one(&mut parser, rest, &mut out);
-            rest = rest.get(used..).unwrap_or_default();
-        }
+        // `feed_all` pauses right after the event --until-data waits for:
+        // the rest of the chunk is left unread.
+        parser.feed_all(chunk.get(..n).unwrap_or_default(), &mut out);
         out.check()?;
         if out.done {
             break None;
@@ -57,19 +53,6 @@ fn parser(args: &CatArgs) -> Parser<Vec<u8>> {
         // One bad event is reported and skipped: the rest is still worth seeing.
         .on_limit(OnLimit::SkipEvent);
     Parser::with_config(Vec::new(), config)
-}
-
-/// Hands one step of the parser to the printer; returns the bytes used.
-fn feed_one(parser: &mut Parser<Vec<u8>>, input: &[u8], out: &mut Printer<'_>) -> usize {
-    let (step, used) = parser.feed(input);
-    match step {
-        Ok(ssewire::Step::Event(event)) => out.event(event),
-        Ok(ssewire::Step::Retry(ms)) => out.retry(ms),
-        Ok(ssewire::Step::Comment { text, truncated }) => out.comment(text, truncated),
-        Ok(_) => {} // `NeedInput`
-        Err(error) => out.error(error),
-    }
-    used
 }
 
 fn out_error(error: &io::Error) -> Fatal {
@@ -258,6 +241,10 @@ impl Handler for Printer<'_> {
     fn error(&mut self, error: Error) {
         self.stream_errors += 1;
         eprintln!("ssewire: event dropped: {error}");
+    }
+
+    fn pause(&self) -> bool {
+        self.done
     }
 }
 

@@ -5,7 +5,7 @@
 use super::{Clear, Found, Mode, Parser, Source};
 use crate::buffers::Storage;
 use crate::offsets::{add, head, tail};
-use crate::tokenizer::{Field, Piece, Token};
+use crate::tokenizer::{Fast, Field, Piece, Token};
 use crate::Error;
 
 /// The longest `data` line `more_data_lines` copies as a fixed-size block.
@@ -18,43 +18,98 @@ impl<S: Storage> Parser<S> {
     /// chunk per call, the call itself was a quarter of the cost (callgrind).
     #[inline(always)]
     pub(super) fn advance<'i>(&mut self, input: &'i [u8]) -> (Result<Found<'i>, Error>, usize) {
+        let mut pos = 0usize;
+        if self.line_open && self.mode == Mode::Normal {
+            // A chunk that goes on with an open `data` value (most chunks of
+            // a stream read in small pieces): its piece stored at once.
+            // (An open value means nothing was handed out since: nothing
+            // to clear.)
+            if let Some((piece, used)) = self.tokenizer.data_value(input) {
+                pos = used;
+                if let Err(error) = self.data_piece(piece, &mut None) {
+                    return (Err(error), pos);
+                }
+                if pos >= input.len() {
+                    return (Ok(Found::NeedInput), pos);
+                }
+            }
+        }
         self.run_clear();
         if self.mode != Mode::Normal {
             return self.advance_cold(input);
         }
-        let mut pos = 0usize;
         let mut borrowed: Option<&'i [u8]> = None;
         loop {
-            let (token, used) = self.tokenizer.next_token(tail(input, pos));
+            let rest = tail(input, pos);
+            if let Some((fast, used)) = self.tokenizer.fast(rest) {
+                pos = add(pos, used);
+                let dispatches = match fast {
+                    Fast::Data(piece) => match self.data_piece(piece, &mut borrowed) {
+                        Ok(false) => false,
+                        Ok(true) => {
+                            pos = add(pos, self.more_data_lines(tail(input, pos)));
+                            false
+                        }
+                        Err(error) => return (Err(error), pos),
+                    },
+                    Fast::Event(value) => {
+                        // A whole one-line event (LLM tokens) is handed out
+                        // borrowed; the last line of a longer one stored.
+                        if let Err(error) = self.data_piece(Piece::Whole(value), &mut borrowed) {
+                            // Its blank line is consumed already: the
+                            // skip it started ends there.
+                            if self.mode == Mode::Skipping {
+                                self.mode = Mode::Normal;
+                            }
+                            return (Err(error), pos);
+                        }
+                        true
+                    }
+                    Fast::BlankLine => true,
+                };
+                if dispatches {
+                    match self.dispatch(&mut borrowed) {
+                        Ok(Some(found)) => return (Ok(found), pos),
+                        Ok(None) => {}
+                        Err(error) => return (Err(error), pos),
+                    }
+                }
+                if pos >= input.len() {
+                    self.spill(&mut borrowed);
+                    return (Ok(Found::NeedInput), pos);
+                }
+                continue;
+            }
+            let (token, used) = self.tokenizer.next_token(rest);
             pos = add(pos, used);
-            let found = match token {
+            match token {
                 // The hot tokens first: `data` pieces and the blank line.
                 Token::Value {
                     field: Field::Data,
                     piece,
                 } => match self.data_piece(piece, &mut borrowed) {
-                    Ok(true) => {
-                        // Stored, not borrowed: the event has more lines,
-                        // most often more `data` lines.
-                        pos = add(pos, self.more_data_lines(tail(input, pos)));
-                        Ok(None)
-                    }
-                    Ok(false) => Ok(None),
-                    Err(error) => Err(error),
+                    Ok(false) => {}
+                    // Stored, not borrowed: the event has more lines, most
+                    // often more `data` lines.
+                    Ok(true) => pos = add(pos, self.more_data_lines(tail(input, pos))),
+                    Err(error) => return (Err(error), pos),
                 },
-                Token::BlankLine => self.dispatch(&mut borrowed),
-                other => self.on_token(other, &mut borrowed),
-            };
-            match found {
-                Ok(None) if pos >= input.len() => {
-                    // Used up (a piece of a long value, most often, with
-                    // small chunks): no need to ask the tokenizer again.
-                    self.spill(&mut borrowed);
-                    return (Ok(Found::NeedInput), pos);
-                }
-                Ok(None) => {}
-                Ok(Some(found)) => return (Ok(found), pos),
-                Err(error) => return (Err(error), pos),
+                Token::BlankLine => match self.dispatch(&mut borrowed) {
+                    Ok(Some(found)) => return (Ok(found), pos),
+                    Ok(None) => {}
+                    Err(error) => return (Err(error), pos),
+                },
+                other => match self.on_token(other, &mut borrowed) {
+                    Ok(Some(found)) => return (Ok(found), pos),
+                    Ok(None) => {}
+                    Err(error) => return (Err(error), pos),
+                },
+            }
+            if pos >= input.len() {
+                // Used up (a piece of a long value, most often, with small
+                // chunks): no need to ask the tokenizer again.
+                self.spill(&mut borrowed);
+                return (Ok(Found::NeedInput), pos);
             }
         }
     }
@@ -188,7 +243,7 @@ impl<S: Storage> Parser<S> {
     }
 
     /// Appends (part of) a `data` value to the data buffer in storage.
-    #[inline]
+    #[inline(always)]
     fn data(&mut self, bytes: &[u8], borrowed: &mut Option<&[u8]>) -> Result<(), Error> {
         // Spec: "Append the field value to the data buffer, then append a
         // single U+000A LINE FEED". The LF goes in before the next line instead,

@@ -58,6 +58,26 @@ use crate::{Config, Error, Event, Handler, OnLimit, StreamEnd};
 
 /// What one call of [`Parser::feed`] produced. Named after what the caller
 /// does next.
+///
+/// ```
+/// use ssewire::{Config, Parser, Step};
+///
+/// let mut parser = Parser::with_config(Vec::new(), Config::new().comments(true));
+/// let mut input: &[u8] = b": hi\nretry: 500\ndata: x\n\n";
+/// let mut seen = Vec::new();
+/// loop {
+///     let (step, used) = parser.feed(input);
+///     input = &input[used..];
+///     match step.expect("no limit is hit here") {
+///         Step::Comment { text, .. } => seen.push(format!("comment {}", text.escape_ascii())),
+///         Step::Retry(ms) => seen.push(format!("retry {ms}")),
+///         Step::Event(event) => seen.push(format!("event {}", event.data_lossy())),
+///         Step::NeedInput => break,
+///         _ => {}
+///     }
+/// }
+/// assert_eq!(seen, ["comment hi", "retry 500", "event x"]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[must_use]
 #[non_exhaustive]
@@ -270,7 +290,7 @@ impl<S: Storage> Parser<S> {
     /// assert_eq!(tokens.0, "Hello, world");
     /// assert_eq!(parser.finish(), ssewire::StreamEnd::Clean);
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn feed_all<H: Handler + ?Sized>(&mut self, input: &[u8], handler: &mut H) -> usize {
         // Kept small so that this test inlines into the caller's loop: a
         // stream read a byte at a time mostly takes it.
@@ -281,8 +301,9 @@ impl<S: Storage> Parser<S> {
     }
 
     /// [`feed_all`](Self::feed_all) for a chunk not simply added to the
-    /// bytes held back.
-    #[inline]
+    /// bytes held back. Inlined into the caller's loop with `feed_all`:
+    /// with one small chunk per call the call itself costs (callgrind).
+    #[inline(always)]
     fn feed_all_unheld<H: Handler + ?Sized>(&mut self, input: &[u8], handler: &mut H) -> usize {
         if self.hold_back(input) {
             return input.len();

@@ -15,7 +15,7 @@ use std::time::Duration;
 use futures_core::Stream;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
 use ssewire::reconnect::{
-    Client, Item, Options, Reason, RequestHeaders, Response, Runtime, State, Stop,
+    EventSource, EventSourceState, Item, Options, Reason, Reply, RequestHeaders, Runtime, Stop,
 };
 use ssewire::{Parser, StreamEnd};
 
@@ -30,10 +30,10 @@ pub fn run(
     out: &mut Printer<'_>,
 ) -> Result<Status, Fatal> {
     let (request, seed) = Request::from_args(url, &args.http)?;
-    let mut state = State::with_parser(options(), parser);
+    let mut state = EventSourceState::with_parser(options(), parser);
     if let Some(id) = seed {
         state
-            .set_last_event_id(id.as_bytes())
+            .reset_with_last_event_id(id.as_bytes())
             .map_err(|e| Fatal::new(Status::Usage, format!("Last-Event-ID: {e}")))?;
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -53,7 +53,7 @@ fn options() -> Options {
 async fn follow(
     url: &str,
     request: Request,
-    state: State,
+    state: EventSourceState,
     args: &CatArgs,
     out: &mut Printer<'_>,
 ) -> Result<Status, Fatal> {
@@ -62,7 +62,7 @@ async fn follow(
         .connect_timeout(Duration::from_secs(30))
         .build()
         .map_err(|e| fail(url, &describe(&e)))?;
-    let mut client = Client::with_state(state, Clock::new(), move |headers| {
+    let mut client = EventSource::with_state(state, Clock::new(), move |headers| {
         request.send(&http, headers)
     });
     if let Some(text) = args.until_data.clone() {
@@ -80,7 +80,7 @@ async fn follow(
             break None;
         };
         match item {
-            Item::Opened => (opened, streaming) = (true, true),
+            Item::Open { .. } => (opened, streaming) = (true, true),
             Item::Event(event) => ssewire::Handler::event(out, event.as_event()),
             Item::Retry(time) => {
                 let ms = u64::try_from(time.as_millis()).unwrap_or(u64::MAX);
@@ -92,7 +92,8 @@ async fn follow(
                 failure = Some(format!("connection broke: {}", describe(&error)));
             }
             Item::Error(error) => failure = Some(describe(&error)),
-            Item::Rejected { status, body } => failure = Some(rejected(status, &body)),
+            Item::Rejected { head, body } => failure = Some(rejected(head.status(), &body)),
+            Item::Answer { head, .. } => failure = Some(not_a_stream(head.content_type())),
             Item::Reconnecting { after, reason } => {
                 streaming = false;
                 let why = failure.take();
@@ -158,6 +159,17 @@ fn rejected(status: u16, body: &Body) -> String {
         }
         (200, None) => "HTTP 200, but no Content-Type (text/event-stream expected)".into(),
         _ => format!("HTTP {status}{name}"),
+    }
+}
+
+/// A 200 answer that is not a stream, in words.
+fn not_a_stream(kind: Option<&[u8]>) -> String {
+    match kind {
+        Some(kind) => format!(
+            "HTTP 200, but Content-Type is {:?}, not text/event-stream",
+            String::from_utf8_lossy(kind)
+        ),
+        None => "HTTP 200, but no Content-Type (text/event-stream expected)".into(),
     }
 }
 
@@ -234,8 +246,8 @@ impl Request {
     fn send(
         &self,
         http: &reqwest::Client,
-        extra: RequestHeaders<'_>,
-    ) -> impl Future<Output = Result<Response<Body>, reqwest::Error>> + 'static {
+        extra: RequestHeaders,
+    ) -> impl Future<Output = Result<Reply<Body>, reqwest::Error>> + 'static {
         let mut headers = self.headers.clone();
         for (name, value) in extra.iter() {
             // The Last-Event-ID is the stream's, the others the user's if given.
@@ -261,12 +273,12 @@ impl Request {
                     .map(|v| String::from_utf8_lossy(v).into_owned()),
                 chunks: Box::pin(response.bytes_stream()),
             };
-            let mut response = Response::new(status, body);
+            let mut response = Reply::new(status, body);
             if let Some(kind) = kind {
-                response = response.content_type(kind);
+                response = response.with_header("content-type", kind);
             }
             if let Some(after) = retry_after {
-                response = response.retry_after(after);
+                response = response.with_header("retry-after", after);
             }
             Ok(response)
         }

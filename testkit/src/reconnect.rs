@@ -6,13 +6,14 @@
 //!
 //! Input: byte 0 picks the options (bit 0: retry 429/502/503/504, bit 1: at
 //! most `(byte >> 4) & 3` retries, bit 2: a 500 ms idle timeout, bit 3: no
-//! content type check); then one op per byte (`op % 10`), some taking the
-//! next byte as an argument; the random value of each decision is built from
-//! the op's position so that jitter varies.
+//! content type check, bit 6: a request without response is sent again
+//! before the stream opened); then one op per byte (`op % 10`), some taking
+//! the next byte as an argument; the random value of each decision is built
+//! from the op's position so that jitter varies.
 
 use core::time::Duration;
 
-use ssewire::reconnect::{Next, Options, Reason, State, Stop};
+use ssewire::reconnect::{EventSourceState as State, Head, Next, Options, Reason, Stop};
 use ssewire::{Event, Handler};
 
 const IDLE: Duration = Duration::from_millis(500);
@@ -41,6 +42,8 @@ struct Model {
     progress: bool,
     complete: bool,
     open: bool,
+    /// A stream opened once.
+    opened: bool,
     /// The connection ended in the middle of an event: only its end follows.
     cut: bool,
     /// Bytes since the last blank line: what a cut end reports as discarded.
@@ -114,9 +117,11 @@ pub fn reconnect(input: &[u8]) {
         return;
     };
     let max_retries = (flags & 2 != 0).then_some(u32::from((flags >> 4) & 3));
+    let resend = flags & 64 != 0;
     let mut options = Options::new()
         .max_retries(max_retries)
-        .check_content_type(flags & 8 == 0);
+        .check_content_type(flags & 8 == 0)
+        .resend_before_open(resend);
     if flags & 1 != 0 {
         options = options.retry_gateway_errors();
     }
@@ -143,16 +148,31 @@ pub fn reconnect(input: &[u8]) {
             };
         };
         let go_on = match op % 10 {
-            // A response: status and content type from the argument.
+            // A response: status and headers from the argument (bit 3: a
+            // gzip body; bits 4 and 5: a content type before the one that
+            // counts, an ignored `*/*` after it, as Fetch reads them).
             0 => {
                 i += 1;
                 let status = [200, 200, 204, 500, 503, 429, 502, 404][usize::from(arg % 8)];
-                let content_type: &[u8] = if arg % 8 == 1 {
-                    b"text/html"
+                let content_type = if arg % 8 == 1 {
+                    "text/html"
                 } else {
-                    b"text/event-stream; charset=utf-8"
+                    "text/event-stream; charset=utf-8"
                 };
-                let retry_after = [b"".as_slice(), b"2", b"0", b"99"][usize::from(arg >> 6)];
+                let retry_after = ["", "2", "0", "99"][usize::from(arg >> 6)];
+                let gzip = arg & 8 != 0;
+                let mut head = Head::new(status);
+                if arg & 16 != 0 {
+                    head.push_header("content-type", "application/json");
+                }
+                head.push_header("Content-Type", content_type);
+                if arg & 32 != 0 {
+                    head.push_header("content-type", "*/*");
+                }
+                if gzip {
+                    head.push_header("content-encoding", "gzip");
+                }
+                head.push_header("retry-after", retry_after);
                 if model.open {
                     // One connection at a time: drop the open one first.
                     let next = state.on_error(random);
@@ -160,12 +180,16 @@ pub fn reconnect(input: &[u8]) {
                         break;
                     }
                 }
-                let got =
-                    state.on_response(now, status, Some(content_type), Some(retry_after), random);
+                let got = state.on_response(now, &head, random);
                 match status {
+                    200 if gzip => {
+                        assert_eq!(got, Err(Next::Stop(Stop::ContentEncoding)));
+                        false
+                    }
                     200 if arg % 8 == 0 || flags & 8 != 0 => {
                         assert_eq!(got, Ok(()));
                         model.open = true;
+                        model.opened = true;
                         model.since_blank = 0;
                         model.last_bytes = now;
                         true
@@ -179,8 +203,8 @@ pub fn reconnect(input: &[u8]) {
                         false
                     }
                     429 | 502 | 503 if flags & 1 != 0 => {
-                        let asked =
-                            ssewire::reconnect::parse_retry_after(retry_after).unwrap_or_default();
+                        let asked = ssewire::reconnect::parse_retry_after(retry_after.as_bytes())
+                            .unwrap_or_default();
                         let next = got.expect_err("not a stream");
                         model.decide(next, Reason::Status(status), max_retries, asked)
                     }
@@ -239,10 +263,21 @@ pub fn reconnect(input: &[u8]) {
                 let next = state.on_end(random);
                 model.decide(next, reason, max_retries, Duration::ZERO)
             }
-            // A failed request when nothing is open, a failed body when open.
-            6 => {
+            // A failed body when open; when nothing is, a request that got
+            // no response: not sent again before a stream opened, unless
+            // the options say so.
+            6 if model.open => {
                 let next = state.on_error(random);
                 model.decide(next, Reason::Network, max_retries, Duration::ZERO)
+            }
+            6 => {
+                let next = state.on_send_error(random);
+                if !model.opened && !resend && !model.complete {
+                    assert_eq!(next, Next::Stop(Stop::RequestFailed));
+                    false
+                } else {
+                    model.decide(next, Reason::Network, max_retries, Duration::ZERO)
+                }
             }
             7 => {
                 let deadline = (model.open && flags & 4 != 0).then(|| model.last_bytes + IDLE);
@@ -295,7 +330,11 @@ pub fn seeds() -> Vec<Vec<u8>> {
         // Gateway retries with Retry-After, then a stream, then 500.
         vec![1, 0, 4 | 64, 0, 5 | 128, 0, 6 | 192, 0, 0, 2, 0, 5, 0, 3],
         // Retry limit 2, failures in a row, progress resets.
-        vec![2 | 32, 6, 6, 0, 0, 2, 0, 6, 6, 6, 6],
+        vec![2 | 32 | 64, 6, 6, 0, 0, 2, 0, 6, 6, 6, 6],
+        // A request without response before any stream: not sent again.
+        vec![0, 6],
+        // Fetch's content type (a type before, `*/*` after), then gzip.
+        vec![0, 0, 16 | 32, 2, 0, 5, 0, 8],
         // Idle timeout: keep-alives move it, then it fires.
         vec![4, 0, 0, 9, 100, 9, 200, 7, 0, 0, 7, 0, 2, 0, 7],
         // Content type not checked; completion stops every way out.

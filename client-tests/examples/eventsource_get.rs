@@ -37,11 +37,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .get(next.url().unwrap_or(&url))
             .headers(next.header_map());
         async move {
-            let response = request.send().await?;
-            Ok::<_, reqwest::Error>(Reply::from_http_with_url(
-                response.url().to_string(),
-                response,
-            ))
+            request
+                .send()
+                .await
+                .map(|r| Reply::from_http_with_url(r.url().to_string(), r))
         }
     });
     let mut seen = Vec::new();

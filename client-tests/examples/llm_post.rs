@@ -12,28 +12,23 @@
 
 use ssewire::reconnect::{EventSource, Options, Reply, Tokio};
 use ssewire_client_tests::{event, retry, serve, Answer, Part};
+use std::error::Error;
 
-async fn complete(url: String, prompt: String) -> Result<String, Box<dyn std::error::Error>> {
+async fn complete(url: String, prompt: &'static str) -> Result<String, Box<dyn Error>> {
     let http = reqwest::Client::new();
     let mut source = EventSource::new(Options::new(), Tokio::new(), move |next| {
-        let request = http
-            .post(&url)
-            .headers(next.header_map())
-            .body(prompt.clone());
+        let request = http.post(&url).headers(next.header_map()).body(prompt);
         async move { request.send().await.map(Reply::from_http) }
     });
     let mut answer = String::new();
-    while let Some(event) = source.next_event().await? {
-        if event.data() == "[DONE]" {
-            return Ok(answer);
-        }
+    while let Some(event) = source.next_event().await?.filter(|e| e.data() != "[DONE]") {
         answer.push_str(event.data());
     }
     Ok(answer)
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), Box<dyn Error>> {
     // The server's script (not part of the client).
     let server = serve(vec![
         Answer::Stream(vec![
@@ -46,7 +41,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     ])
     .await;
 
-    let answer = complete(server.url.clone(), r#"{"prompt":"Say hello"}"#.into()).await?;
+    let answer = complete(server.url.clone(), r#"{"prompt":"Say hello"}"#).await?;
     println!("{answer}");
 
     // What the server saw (checks, not part of the client).

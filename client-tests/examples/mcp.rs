@@ -14,44 +14,33 @@ use ssewire::reconnect::{EventSource, Head, Item, Options, Reply, Tokio};
 
 type Error = Box<dyn std::error::Error>;
 
-/// One request: its answer, and the session (the server's, if it set one).
-async fn call(
-    url: &str,
-    session: Option<String>,
-    request: Value,
-) -> Result<(Value, Option<String>), Error> {
-    let (http, url, sent) = (reqwest::Client::new(), url.to_string(), session.clone());
+/// One JSON-RPC request: its answer, and the head of the response that
+/// carried it (with the session the server set, if it did).
+async fn call(url: &str, session: Option<&str>, request: Value) -> Result<(Value, Head), Error> {
+    let (http, url) = (reqwest::Client::new(), url.to_string());
+    let session = session.map(String::from);
     let options = Options::new().accept("application/json, text/event-stream");
     let mut source = EventSource::new(options, Tokio::new(), move |next| {
         // A POST the first time; resuming its stream, a GET.
-        let mut builder = match next.last_event_id() {
+        let builder = match next.last_event_id() {
             Some(_) => http.get(&url),
-            None => http.post(&url).header("content-type", "application/json"),
+            None => http.post(&url).json(&request),
         };
-        if let Some(session) = &sent {
-            builder = builder.header("mcp-session-id", session);
-        }
-        let request = builder.headers(next.header_map()).body(request.to_string());
+        let builder = session
+            .iter()
+            .fold(builder, |b, id| b.header("mcp-session-id", id));
+        let request = builder.headers(next.header_map());
         async move { request.send().await.map(Reply::from_http) }
     });
-    let session_of = |head: &Head| {
-        head.header("mcp-session-id")
-            .map(|v| String::from_utf8_lossy(v).into())
-    };
-    let mut session = session;
+    let mut opened = Head::new(200);
     while let Some(item) = source.next().await {
         match item {
-            Item::Open { head } => session = session_of(&head).or(session),
-            Item::Answer { head, body, .. } => {
-                return Ok((
-                    serde_json::from_slice(&body)?,
-                    session_of(&head).or(session),
-                ));
-            }
+            Item::Open { head } => opened = head,
+            Item::Answer { head, body, .. } => return Ok((serde_json::from_slice(&body)?, head)),
             Item::Event(event) => {
                 let message: Value = serde_json::from_str(event.data())?;
                 if message.get("id").is_some() {
-                    return Ok((message, session));
+                    return Ok((message, opened));
                 }
             }
             Item::Stopped(stop) => return Err(stop.into()),
@@ -69,14 +58,15 @@ async fn main() -> Result<(), Error> {
     let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
         "params": {"protocolVersion": "2025-06-18", "capabilities": {},
             "clientInfo": {"name": "ssewire-example", "version": "0"}}});
-    let (answer, session) = call(&server.url, None, init).await?;
+    let (answer, head) = call(&server.url, None, init).await?;
+    let session = head.header("mcp-session-id").map(String::from_utf8_lossy);
     println!(
-        "initialized: {} (session {session:?})",
+        "initialized: {}, session {session:?}",
         answer["result"]["serverInfo"]
     );
     let tool = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
         "params": {"name": "answer", "arguments": {}}});
-    let (answer, _) = call(&server.url, session, tool).await?;
+    let (answer, _) = call(&server.url, session.as_deref(), tool).await?;
     println!("result: {}", answer["result"]);
 
     // What the server saw (checks, not part of the client).

@@ -2,7 +2,8 @@
 //! 2025-06-18, "Transports"), on 127.0.0.1 with an ephemeral port, for the
 //! MCP client example and tests:
 //!
-//! - one endpoint; a POST carries one JSON-RPC message and must accept both
+//! - one endpoint; a POST carries one JSON-RPC message
+//!   (`application/json`, 415 otherwise) and must accept both
 //!   `application/json` and `text/event-stream` (406 otherwise);
 //! - `initialize` is answered as plain JSON, with an `Mcp-Session-Id`;
 //!   every later request must carry that session (400 otherwise);
@@ -146,6 +147,10 @@ fn answer(shared: &Shared, method: &Method, headers: &HeaderMap, body: &[u8]) ->
     };
     if !accepts("application/json") || !accepts("text/event-stream") {
         return status(StatusCode::NOT_ACCEPTABLE);
+    }
+    let json = headers.get("content-type").map(|v| v.as_bytes());
+    if json != Some(b"application/json".as_slice()) {
+        return status(StatusCode::UNSUPPORTED_MEDIA_TYPE);
     }
     let Ok(message) = serde_json::from_slice::<Value>(body) else {
         return status(StatusCode::BAD_REQUEST);

@@ -169,7 +169,7 @@ async fn the_mcp_flow_post_json_then_sse_resumed_by_get() {
         EventSource::new(options, Tokio::new(), move |next| {
             let mut builder = match next.last_event_id() {
                 Some(_) => http.get(&url),
-                None => http.post(&url).body(body.to_string()),
+                None => http.post(&url).json(&body),
             };
             if let Some(session) = &session {
                 builder = builder.header("mcp-session-id", session);

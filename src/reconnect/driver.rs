@@ -361,7 +361,7 @@ const MAX_ANSWER_BYTES: usize = 1 << 20;
 /// #     }
 /// #     impl RequestBuilder {
 /// #         pub fn headers(self, _: http::HeaderMap) -> Self { self }
-/// #         pub fn body(self, _: String) -> Self { self }
+/// #         pub fn body(self, _: &'static str) -> Self { self }
 /// #         pub async fn send(self) -> Result<Response, Error> { unimplemented!() }
 /// #     }
 /// #     impl From<Response> for http::Response<String> {
@@ -369,18 +369,16 @@ const MAX_ANSWER_BYTES: usize = 1 << 20;
 /// #     }
 /// # }
 /// use ssewire::reconnect::{EventSource, Options, Reply, Tokio};
+/// use std::error::Error;
 ///
-/// async fn complete(url: String, prompt: String) -> Result<String, Box<dyn std::error::Error>> {
+/// async fn complete(url: String, prompt: &'static str) -> Result<String, Box<dyn Error>> {
 ///     let http = reqwest::Client::new();
 ///     let mut source = EventSource::new(Options::new(), Tokio::new(), move |next| {
-///         let request = http.post(&url).headers(next.header_map()).body(prompt.clone());
+///         let request = http.post(&url).headers(next.header_map()).body(prompt);
 ///         async move { request.send().await.map(Reply::from_http) }
 ///     });
 ///     let mut answer = String::new();
-///     while let Some(event) = source.next_event().await? {
-///         if event.data() == "[DONE]" {
-///             return Ok(answer);
-///         }
+///     while let Some(event) = source.next_event().await?.filter(|e| e.data() != "[DONE]") {
 ///         answer.push_str(event.data());
 ///     }
 ///     Ok(answer)

@@ -1,9 +1,9 @@
-//! What a [`State`](super::State) is allowed to do: delays, limits, which
+//! What a [`EventSourceState`](super::EventSourceState) is allowed to do: delays, limits, which
 //! responses are retried.
 
 use core::time::Duration;
 
-/// The reconnection rules a [`State`](super::State) applies, built from
+/// The reconnection rules a [`EventSourceState`](super::EventSourceState) applies, built from
 /// [`Options::new`] (the defaults) with the setters below.
 ///
 /// ```

@@ -634,3 +634,30 @@ fn items_and_stops_read_as_text() {
         "stopped: the server answered with a Content-Encoding the HTTP client did not decode"
     );
 }
+
+/// The natural request function compiles: the headers move into the
+/// `async` block (with a borrowed `RequestHeaders<'_>` this failed with
+/// "lifetime may not live long enough").
+#[test]
+fn the_request_headers_move_into_the_async_block() {
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let send = {
+        let seen = Rc::clone(&seen);
+        move |next: RequestHeaders| {
+            let seen = Rc::clone(&seen);
+            async move {
+                let accept = String::from_utf8_lossy(next.iter().next().unwrap().1).into_owned();
+                seen.borrow_mut().push(accept);
+                let body = Silent(None, Arc::new(AtomicUsize::new(0)));
+                Ok::<_, ()>(Reply::new(204, body))
+            }
+        }
+    };
+    let options = Options::new().accept("application/json, text/event-stream");
+    let items = run(Client::new(options, Fake::default(), send), 5);
+    assert_eq!(
+        items,
+        ["Rejected { status: 204, .. }", "Stopped(NoContent)"]
+    );
+    assert_eq!(*seen.borrow(), ["application/json, text/event-stream"]);
+}

@@ -13,7 +13,10 @@
 
 use core::time::Duration;
 
-use ssewire::reconnect::{EventSourceState as State, Head, Next, Options, Reason, Stop};
+use ssewire::reconnect::{
+    parse_http_date, parse_retry_after, EventSourceState as State, Head, Next, Options, Reason,
+    Stop,
+};
 use ssewire::{Event, Handler};
 
 const IDLE: Duration = Duration::from_millis(500);
@@ -116,6 +119,9 @@ pub fn reconnect(input: &[u8]) {
     let Some((&flags, ops)) = input.split_first() else {
         return;
     };
+    if flags & 128 != 0 {
+        return head(ops);
+    }
     let max_retries = (flags & 2 != 0).then_some(u32::from((flags >> 4) & 3));
     let resend = flags & 64 != 0;
     let mut options = Options::new()
@@ -203,8 +209,7 @@ pub fn reconnect(input: &[u8]) {
                         false
                     }
                     429 | 502 | 503 if flags & 1 != 0 => {
-                        let asked = ssewire::reconnect::parse_retry_after(retry_after.as_bytes())
-                            .unwrap_or_default();
+                        let asked = parse_retry_after(retry_after.as_bytes()).unwrap_or_default();
                         let next = got.expect_err("not a stream");
                         model.decide(next, Reason::Status(status), max_retries, asked)
                     }
@@ -322,6 +327,195 @@ pub fn reconnect(input: &[u8]) {
     );
 }
 
+const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+const LONG_DAYS: [&str; 7] = [
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// Year, month (1-12), day of a day count since 1970-01-01 (Howard
+/// Hinnant's `civil_from_days`, written apart from the parser's inverse).
+fn civil(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    (year, month, day)
+}
+
+/// The three forms of the HTTP-date for `t` seconds since 1970; RFC 850's
+/// only for the years its two digits name here (1970-2069).
+fn http_dates(t: u64) -> Vec<String> {
+    let days = t / 86_400;
+    let (year, month, day) = civil(days);
+    let (h, m, s) = (t % 86_400 / 3600, t % 3600 / 60, t % 60);
+    let weekday = (days % 7) as usize;
+    let mon = MONTHS[(month - 1) as usize];
+    let mut forms = vec![
+        format!(
+            "{}, {day:02} {mon} {year} {h:02}:{m:02}:{s:02} GMT",
+            DAYS[weekday]
+        ),
+        format!(
+            "{} {mon} {day:>2} {h:02}:{m:02}:{s:02} {year}",
+            DAYS[weekday]
+        ),
+    ];
+    if year < 2070 {
+        forms.push(format!(
+            "{}, {day:02}-{mon}-{:02} {h:02}:{m:02}:{s:02} GMT",
+            LONG_DAYS[weekday],
+            year % 100
+        ));
+    }
+    forms
+}
+
+/// A date's text without its day name (which the parser does not check).
+fn without_day_name(text: &[u8]) -> &[u8] {
+    let cut = text
+        .iter()
+        .position(|&b| b == b',' || b == b' ')
+        .unwrap_or(text.len());
+    &text[cut..]
+}
+
+/// Whether `piece` is a MIME type as Fetch reads one: `type/subtype`, two
+/// tokens, parameters after a `;` not checked (the naive model).
+fn naive_mime(piece: &str) -> bool {
+    let essence = piece.split(';').next().unwrap_or("");
+    let essence = essence.trim_matches([' ', '\t']);
+    let token = |t: &str| {
+        !t.is_empty()
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    };
+    match essence.split_once('/') {
+        Some((kind, sub)) => token(kind) && token(sub) && essence != "*/*",
+        None => false,
+    }
+}
+
+/// Splits at commas outside double quotes (a backslash escapes inside).
+fn naive_split(value: &str) -> Vec<&str> {
+    let (mut pieces, mut start, mut quoted, mut escaped) = (Vec::new(), 0, false, false);
+    for (at, c) in value.char_indices() {
+        if escaped {
+            escaped = false;
+        } else if quoted && c == '\\' {
+            escaped = true;
+        } else if c == '"' {
+            quoted = !quoted;
+        } else if c == ',' && !quoted {
+            pieces.push(&value[start..at]);
+            start = at + 1;
+        }
+    }
+    pieces.push(&value[start..]);
+    pieces
+}
+
+/// The response-head parsers against naive models (see the input format).
+pub fn head(input: &[u8]) {
+    // Dates from a seed: each form parses back to it.
+    if let Some(seed) = input.get(..5) {
+        let t = u64::from(u32::from_le_bytes([seed[0], seed[1], seed[2], seed[3]]))
+            * (1 + u64::from(seed[4] & 1));
+        for form in http_dates(t) {
+            assert_eq!(parse_http_date(form.as_bytes()), Some(t), "{form}");
+            let padded = format!(" {form}\t");
+            assert_eq!(parse_http_date(padded.as_bytes()), Some(t), "{padded:?}");
+        }
+    }
+    // Header values from the rest, split at 0xFF: the names cycle through
+    // Content-Type, Retry-After, Date and Content-Encoding.
+    let names = ["content-type", "retry-after", "date", "content-encoding"];
+    let mut head = Head::new(200);
+    let mut values: [Vec<&[u8]>; 4] = Default::default();
+    for (k, value) in input
+        .get(5..)
+        .unwrap_or_default()
+        .split(|&b| b == 0xFF)
+        .enumerate()
+    {
+        head.push_header(names[k % 4], value);
+        values[k % 4].push(value);
+    }
+    // Fetch's content type: the last piece of all the values that is a
+    // MIME type (only text can be one: a piece with other bytes is not).
+    let mut expected: Option<Vec<u8>> = None;
+    for value in &values[0] {
+        if let Ok(text) = core::str::from_utf8(value) {
+            for piece in naive_split(text) {
+                if naive_mime(piece) {
+                    expected = Some(piece.trim_matches([' ', '\t']).as_bytes().to_vec());
+                }
+            }
+        } else {
+            // Non-ASCII bytes: the piece holding them is no token; the
+            // rest of the value still counts. Check only that a result is
+            // a valid piece.
+            expected = None;
+            if let Some(found) = head.content_type() {
+                let text = String::from_utf8_lossy(found);
+                assert!(naive_mime(&text), "{text:?}");
+            }
+            return check_dates(&head, &values);
+        }
+    }
+    assert_eq!(head.content_type().map(<[u8]>::to_vec), expected);
+    check_dates(&head, &values);
+}
+
+fn check_dates(head: &Head, values: &[Vec<&[u8]>; 4]) {
+    // Any text that parses as a date is one of its three forms.
+    for value in values.iter().flatten() {
+        if let Some(t) = parse_http_date(value) {
+            let trimmed = core::str::from_utf8(value).expect("a date is ASCII");
+            let trimmed = trimmed.trim_matches([' ', '\t']).as_bytes();
+            assert!(
+                http_dates(t)
+                    .iter()
+                    .any(|form| without_day_name(form.as_bytes()) == without_day_name(trimmed)),
+                "{trimmed:?} parsed as {t}"
+            );
+        }
+    }
+    // Retry-After: delta-seconds, else a date from the first Date header.
+    let expected = values[1].first().and_then(|value| {
+        parse_retry_after(value).or_else(|| {
+            let at = parse_http_date(value)?;
+            let now = parse_http_date(values[2].first()?)?;
+            Some(core::time::Duration::from_secs(at.saturating_sub(now)))
+        })
+    });
+    assert_eq!(head.retry_after(), expected);
+    // An encoding: any value other than identity, once trimmed.
+    let encoded = values[3].iter().any(|value| {
+        value
+            .split(|&b| b == b',')
+            .map(|coding| {
+                let text = String::from_utf8_lossy(coding);
+                text.trim_matches([' ', '\t']).to_ascii_lowercase()
+            })
+            .any(|coding| !coding.is_empty() && coding != "identity")
+    });
+    assert_eq!(head.content_encoding().is_some(), encoded);
+}
+
 /// Seeds: each rule at least once (see the input format above).
 pub fn seeds() -> Vec<Vec<u8>> {
     vec![
@@ -335,6 +529,9 @@ pub fn seeds() -> Vec<Vec<u8>> {
         vec![0, 6],
         // Fetch's content type (a type before, `*/*` after), then gzip.
         vec![0, 0, 16 | 32, 2, 0, 5, 0, 8],
+        // The head parsers: a date seed, then values.
+        [&[128u8, 0x00, 0x5E, 0x15, 0x6B, 0][..], b"text/plain, text/event-stream\xff5\xffMon, 07 Dec 2026 12:00:00 GMT\xffgzip"].concat(),
+        [&[128u8, 0xFF, 0xFF, 0xFF, 0xFF, 1][..], b"a/b;q=\"x,y\"\xffSun, 06 Nov 1994 08:49:37 GMT\xffSun Nov  6 08:49:30 1994\xff identity ,"].concat(),
         // Idle timeout: keep-alives move it, then it fires.
         vec![4, 0, 0, 9, 100, 9, 200, 7, 0, 0, 7, 0, 2, 0, 7],
         // Content type not checked; completion stops every way out.

@@ -621,6 +621,11 @@ fn next_event_hands_out_events_and_ends_with_the_stop_and_its_cause() {
 fn items_and_stops_read_as_text() {
     let stop: Box<dyn std::error::Error> = Box::new(Stop::Status(401));
     assert_eq!(stop.to_string(), "the server answered HTTP status 401");
+    let next: Box<dyn std::error::Error> = Box::new(ssewire::reconnect::Next::Reconnect {
+        after: ms(250),
+        reason: ssewire::reconnect::Reason::Status(503),
+    });
+    assert_eq!(next.to_string(), "reconnecting in 250 ms (HTTP status 503)");
     let item = Item::<(), &str>::Reconnecting {
         after: ms(1500),
         reason: ssewire::reconnect::Reason::Truncated { discarded: 9 },

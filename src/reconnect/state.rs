@@ -62,6 +62,10 @@ impl fmt::Display for Next {
     }
 }
 
+/// `on_response` returns `Result<(), Next>`: with this, `?` passes a
+/// refused response on (a reconnection included: match it first to go on).
+impl core::error::Error for Next {}
+
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -31,7 +31,7 @@
 //! turned off. The README tables each rule against `EventSource`.
 
 mod backoff;
-#[cfg(feature = "std")]
+#[cfg(all(feature = "std", feature = "client"))]
 mod clock;
 mod date;
 #[cfg(feature = "client")]

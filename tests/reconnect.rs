@@ -424,3 +424,52 @@ fn a_default_state_skips_an_oversized_event_and_goes_on() {
     assert!(!state.is_stopped());
     assert_eq!(state.last_event_id(), b"2");
 }
+
+#[test]
+fn a_redirect_left_to_the_caller_is_followed_at_once_up_to_twenty() {
+    let mut state = State::new(Options::new());
+    let moved = |status| {
+        Head::new(status)
+            .with_header("location", "/moved")
+            .with_url("http://127.0.0.1:1/events")
+    };
+    assert_eq!(
+        state.on_response(ms(0), &moved(307), 0),
+        Err(reconnect(Duration::ZERO, Reason::Redirect(307)))
+    );
+    assert_eq!(
+        state.request_headers().url(),
+        Some("http://127.0.0.1:1/moved")
+    );
+    // No failure: a redirect is no attempt that failed.
+    assert_eq!(state.failures(), 0);
+    // A loop: 20 are followed, the 21st stops.
+    for _ in 1..20 {
+        assert!(matches!(
+            state.on_response(ms(0), &moved(301), 0),
+            Err(Next::Reconnect { .. })
+        ));
+    }
+    assert_eq!(
+        state.on_response(ms(0), &moved(308), 0),
+        Err(Next::Stop(Stop::TooManyRedirects))
+    );
+    // An opening resets the count.
+    let mut state = State::new(Options::new());
+    for _ in 0..20 {
+        let _ = state.on_response(ms(0), &moved(302), 0);
+    }
+    open(&mut state, ms(0));
+    assert!(state.on_response(ms(0), &moved(303), 0).is_err());
+    assert_ne!(
+        state.on_response(ms(0), &moved(303), 0),
+        Err(Next::Stop(Stop::TooManyRedirects))
+    );
+    // Without a URL to resolve a relative Location against: a status.
+    let mut bare = State::new(Options::new());
+    let relative = Head::new(301).with_header("location", "/moved");
+    assert_eq!(
+        bare.on_response(ms(0), &relative, 0),
+        Err(Next::Stop(Stop::Status(301)))
+    );
+}

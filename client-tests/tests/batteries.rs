@@ -416,3 +416,46 @@ async fn a_default_client_skips_an_oversized_event_and_goes_on() {
     // One stream, then the 204 that ends the script; resumed after event 3.
     assert_eq!(server.last_event_ids(), [None, Some("3".into())]);
 }
+
+/// hyper follows no redirect: the client does, to where it leads, and
+/// reconnects there.
+#[tokio::test]
+async fn hyper_leaves_redirects_to_the_client_which_follows_them() {
+    let server = serve(vec![
+        redirect(307, "/moved"),
+        Answer::Stream(vec![retry(100), event("a", Some("1"))]),
+        Answer::Stream(vec![event("b", Some("2"))]),
+    ])
+    .await;
+    type BoxError = Box<dyn std::error::Error + Send + Sync>;
+    let http = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<http_body_util::Empty<bytes::Bytes>>();
+    let start = server.url.clone();
+    let mut source = EventSource::new(Options::new(), Tokio::new(), move |next: RequestHeaders| {
+        let url = next.url().unwrap_or(&start).to_string();
+        let request = next
+            .apply(hyper::Request::get(url.as_str()))
+            .body(http_body_util::Empty::new())
+            .expect("a request");
+        let response = http.request(request);
+        async move {
+            let response = response.await.map_err(BoxError::from)?;
+            // The URL this response came from: what a Location resolves against.
+            Ok::<_, BoxError>(Reply::from_http_with_url(url, response))
+        }
+    });
+    let mut items = Vec::new();
+    bounded(async {
+        while let Some(item) = source.next().await {
+            items.push(format!("{item:?}"));
+        }
+    })
+    .await;
+    assert_eq!(items[0], "Rejected { status: 307, .. }");
+    assert_eq!(
+        items[1],
+        "Reconnecting { after: 0ns, reason: Redirect(307) }"
+    );
+    let paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(paths, ["/", "/moved", "/moved", "/moved"]);
+}

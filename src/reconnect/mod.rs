@@ -41,6 +41,7 @@ mod from_http;
 mod head;
 mod headers;
 mod options;
+mod redirect;
 mod response;
 mod state;
 #[cfg(feature = "tokio")]

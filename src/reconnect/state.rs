@@ -14,7 +14,7 @@ use core::fmt;
 use core::time::Duration;
 
 use super::response::{judge, Judgement};
-use super::{backoff, Head, Options, RequestHeaders};
+use super::{backoff, redirect, Head, Options, RequestHeaders};
 use crate::{Config, Error, Event, Handler, OnLimit, Parser, StreamEnd};
 
 /// What to do after a connection ended or a response was refused.
@@ -49,6 +49,10 @@ pub enum Reason {
     Idle,
     /// A status the policy retries ([`Options::retry_status`]).
     Status(u16),
+    /// A redirect the HTTP client did not follow (301, 302, 303, 307, 308
+    /// with a `Location`): the next request goes at once to where it leads
+    /// ([`RequestHeaders::url`]).
+    Redirect(u16),
 }
 
 impl fmt::Display for Next {
@@ -77,6 +81,7 @@ impl fmt::Display for Reason {
             Self::Network => f.write_str("the connection failed"),
             Self::Idle => f.write_str("no bytes for the idle timeout"),
             Self::Status(status) => write!(f, "HTTP status {status}"),
+            Self::Redirect(status) => write!(f, "redirected (HTTP status {status})"),
         }
     }
 }
@@ -106,6 +111,9 @@ pub enum Stop {
     /// head) before the stream ever opened, and is not sent again
     /// ([`Options::resend_before_open`]).
     RequestFailed,
+    /// More than 20 redirects in a row (Fetch's limit) that the HTTP client
+    /// left to this client.
+    TooManyRedirects,
     /// [`Options::max_retries`] reconnections in a row made no progress.
     GaveUp {
         /// How many attempts in a row failed.
@@ -128,6 +136,7 @@ impl fmt::Display for Stop {
             Self::RequestFailed => {
                 f.write_str("the request failed before any response and is not sent again")
             }
+            Self::TooManyRedirects => f.write_str("more than 20 redirects in a row"),
             Self::GaveUp { attempts } => {
                 write!(f, "gave up after {attempts} attempts in a row failed")
             }
@@ -197,6 +206,8 @@ pub struct EventSourceState {
     url: Option<String>,
     /// Attempts in a row that made no progress.
     failures: u32,
+    /// Redirects in a row since the last opening.
+    redirects: u32,
     /// An event was dispatched on the current connection.
     progress: bool,
     complete: bool,
@@ -226,6 +237,7 @@ impl EventSourceState {
             opened: false,
             url: None,
             failures: 0,
+            redirects: 0,
             progress: false,
             complete: false,
             last_bytes: None,
@@ -304,7 +316,11 @@ impl EventSourceState {
     /// [`feed`](Self::feed) the body. `Err`: do not read it as a stream (the
     /// caller may read it as an answer or an error message); reconnect or
     /// stop as told. `random` is any random value, for the backoff's jitter.
-    /// The head's URL, if any, is where the next request goes.
+    /// The head's URL, if any, is where the next request goes; a redirect
+    /// the HTTP client left to the caller (hyper follows none) is followed
+    /// at once ([`Reason::Redirect`]), its `Location` resolved against that
+    /// URL, up to 20 in a row ([`Stop::TooManyRedirects`]); without a URL to
+    /// resolve a relative `Location` against, a redirect is a status.
     ///
     /// # Errors
     ///
@@ -318,9 +334,22 @@ impl EventSourceState {
                 self.url = Some(url.into());
             }
         }
+        if let Some(to) = redirect::target(head, self.url.as_deref()) {
+            self.last_bytes = None;
+            if self.redirects >= redirect::MAX_REDIRECTS {
+                return Err(Next::Stop(Stop::TooManyRedirects));
+            }
+            self.redirects = self.redirects.saturating_add(1);
+            self.url = Some(to);
+            return Err(Next::Reconnect {
+                after: Duration::ZERO,
+                reason: Reason::Redirect(head.status()),
+            });
+        }
         match judge(&self.options, head) {
             Judgement::Open => {
                 self.opened = true;
+                self.redirects = 0;
                 self.parser.reset();
                 self.progress = false;
                 self.last_bytes = Some(now);

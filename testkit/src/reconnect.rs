@@ -47,6 +47,8 @@ struct Model {
     open: bool,
     /// A stream opened once.
     opened: bool,
+    /// Redirects in a row since the last opening.
+    redirects: u32,
     /// The connection ended in the middle of an event: only its end follows.
     cut: bool,
     /// Bytes since the last blank line: what a cut end reports as discarded.
@@ -155,8 +157,9 @@ pub fn reconnect(input: &[u8]) {
         };
         let go_on = match op % 10 {
             // A response: status and headers from the argument (bit 3: a
-            // gzip body; bits 4 and 5: a content type before the one that
-            // counts, an ignored `*/*` after it, as Fetch reads them).
+            // gzip body, or for a 404 a redirect handed on; bits 4 and 5: a
+            // content type before the one that counts, an ignored `*/*`
+            // after it, as Fetch reads them).
             0 => {
                 i += 1;
                 let status = [200, 200, 204, 500, 503, 429, 502, 404][usize::from(arg % 8)];
@@ -167,7 +170,13 @@ pub fn reconnect(input: &[u8]) {
                 };
                 let retry_after = ["", "2", "0", "99"][usize::from(arg >> 6)];
                 let gzip = arg & 8 != 0;
+                // 404 with bit 3: a redirect the HTTP client handed on.
+                let redirect = status == 404 && gzip;
+                let status = if redirect { 307 } else { status };
                 let mut head = Head::new(status);
+                if redirect {
+                    head.push_header("location", "http://127.0.0.1:1/moved");
+                }
                 if arg & 16 != 0 {
                     head.push_header("content-type", "application/json");
                 }
@@ -188,6 +197,18 @@ pub fn reconnect(input: &[u8]) {
                 }
                 let got = state.on_response(now, &head, random);
                 match status {
+                    307 if model.redirects < 20 => {
+                        let after = Duration::ZERO;
+                        let reason = Reason::Redirect(307);
+                        assert_eq!(got, Err(Next::Reconnect { after, reason }));
+                        assert_eq!(state.url(), Some("http://127.0.0.1:1/moved"));
+                        model.redirects += 1;
+                        true
+                    }
+                    307 => {
+                        assert_eq!(got, Err(Next::Stop(Stop::TooManyRedirects)));
+                        false
+                    }
                     200 if gzip => {
                         assert_eq!(got, Err(Next::Stop(Stop::ContentEncoding)));
                         false
@@ -196,6 +217,7 @@ pub fn reconnect(input: &[u8]) {
                         assert_eq!(got, Ok(()));
                         model.open = true;
                         model.opened = true;
+                        model.redirects = 0;
                         model.since_blank = 0;
                         model.last_bytes = now;
                         true
@@ -528,6 +550,8 @@ pub fn seeds() -> Vec<Vec<u8>> {
         vec![0, 6],
         // Fetch's content type (a type before, `*/*` after), then gzip.
         vec![0, 0, 16 | 32, 2, 0, 5, 0, 8],
+        // Redirects handed on: 21 in a row stop, an opening resets them.
+        [vec![0], [0u8, 15].repeat(5), vec![0, 0], [0u8, 15].repeat(21)].concat(),
         // The head parsers: a date seed, then values.
         [&[128u8, 0x00, 0x5E, 0x15, 0x6B, 0][..], b"text/plain, text/event-stream\xff5\xffMon, 07 Dec 2026 12:00:00 GMT\xffgzip"].concat(),
         [&[128u8, 0xFF, 0xFF, 0xFF, 0xFF, 1][..], b"a/b;q=\"x,y\"\xffSun, 06 Nov 1994 08:49:37 GMT\xffSun Nov  6 08:49:30 1994\xff identity ,"].concat(),

@@ -1,4 +1,4 @@
-//! The async driver (`ssewire::reconnect::Client`, feature `client`) over a
+//! The async driver (`ssewire::reconnect::EventSource`, feature `client`) over a
 //! scripted in-memory transport and a fake runtime: sleeps complete at once
 //! and advance a fake clock, random values are fixed. Polled by a minimal
 //! executor, no runtime.
@@ -15,7 +15,9 @@ use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 use futures_core::Stream;
-use ssewire::reconnect::{Client, Item, Options, RequestHeaders, Response, Runtime};
+use ssewire::reconnect::{
+    EventSource as Client, Item, Options, Reply, RequestHeaders, Runtime, Stop,
+};
 use ssewire::OwnedEvent;
 
 fn ms(n: u64) -> Duration {
@@ -76,6 +78,8 @@ impl Drop for Body {
 /// One scripted answer per request.
 enum Answer {
     Stream(Vec<Result<&'static [u8], &'static str>>),
+    /// 200 with another content type.
+    Typed(&'static str, Vec<Result<&'static [u8], &'static str>>),
     Status(u16, &'static str),
     Refused,
 }
@@ -88,9 +92,9 @@ struct Server {
     bodies: usize,
 }
 
-type Sent = Ready<Result<Response<Body>, &'static str>>;
+type Sent = Ready<Result<Reply<Body>, &'static str>>;
 
-fn send(server: &Rc<RefCell<Server>>) -> impl FnMut(RequestHeaders<'_>) -> Sent {
+fn send(server: &Rc<RefCell<Server>>) -> impl FnMut(RequestHeaders) -> Sent {
     let server = Rc::clone(server);
     move |headers| {
         let mut server = server.borrow_mut();
@@ -106,11 +110,13 @@ fn send(server: &Rc<RefCell<Server>>) -> impl FnMut(RequestHeaders<'_>) -> Sent 
             .unwrap_or(Answer::Status(204, ""));
         let response = match answer {
             Answer::Refused => return ready(Err("connection refused")),
-            Answer::Stream(chunks) => {
-                Response::new(200, body(chunks.into())).content_type("text/event-stream")
+            Answer::Stream(chunks) => Reply::new(200, body(chunks.into()))
+                .with_header("content-type", "text/event-stream"),
+            Answer::Typed(content_type, chunks) => {
+                Reply::new(200, body(chunks.into())).with_header("content-type", content_type)
             }
             Answer::Status(status, retry_after) => {
-                Response::new(status, body(VecDeque::new())).retry_after(retry_after)
+                Reply::new(status, body(VecDeque::new())).with_header("retry-after", retry_after)
             }
         };
         server.bodies += 1;
@@ -170,24 +176,25 @@ fn resumes_with_the_last_event_id_and_delivers_every_event_once() {
     let fake = Fake::default();
     let client = Client::new(Options::new(), fake.clone(), send(&server));
     let items = run(client, 100);
+    let open = "Open { status: 200, .. }";
     let text = |s: &str| s.to_string();
     assert_eq!(
         items,
         [
-            text("Opened"),
+            text(open),
             text("Retry(250ms)"),
             event("a", "1"),
             event("b", "2"),
             text("Reconnecting { after: 250ms, reason: Truncated { discarded: 7 } }"),
-            text("Opened"),
+            text(open),
             event("d", "3"),
             text("Error(\"reset\")"),
             text("Reconnecting { after: 250ms, reason: Network }"),
             text("Error(\"connection refused\")"),
             text("Reconnecting { after: 250ms, reason: Network }"),
-            text("Opened"),
+            text(open),
             text("Reconnecting { after: 500ms, reason: Ended }"),
-            text("Opened"),
+            text(open),
             event("e", "4"),
             text("Reconnecting { after: 250ms, reason: Ended }"),
             text("Rejected { status: 204, .. }"),
@@ -219,7 +226,7 @@ fn stops_at_the_completing_event_and_drops_the_connection() {
     assert_eq!(
         items,
         [
-            "Opened".to_string(),
+            "Open { status: 200, .. }".to_string(),
             event("x", ""),
             event("[DONE]", ""),
             "Stopped(Complete)".to_string(),
@@ -271,7 +278,7 @@ fn statuses_retried_by_policy_honour_retry_after_and_others_stop() {
 #[test]
 fn the_retry_limit_gives_up() {
     let server = server(vec![Answer::Refused, Answer::Refused, Answer::Refused]);
-    let options = Options::new().max_retries(Some(1));
+    let options = Options::new().max_retries(Some(1)).resend_before_open(true);
     let items = run(Client::new(options, Fake::default(), send(&server)), 20);
     assert_eq!(
         items.last().map(String::as_str),
@@ -305,11 +312,11 @@ fn an_idle_stream_reconnects_and_dropping_the_client_leaks_nothing() {
     let requests = Rc::new(RefCell::new(0));
     let send = {
         let (dropped, requests) = (Arc::clone(&dropped), Rc::clone(&requests));
-        move |_: RequestHeaders<'_>| {
+        move |_: RequestHeaders| {
             *requests.borrow_mut() += 1;
             let body = Silent(Some(b"data: x\n\n:\n"), Arc::clone(&dropped));
             ready(Ok::<_, ()>(
-                Response::new(200, body).content_type("text/event-stream"),
+                Reply::new(200, body).with_header("content-type", "text/event-stream"),
             ))
         }
     };
@@ -330,10 +337,10 @@ fn an_idle_stream_reconnects_and_dropping_the_client_leaks_nothing() {
     assert_eq!(
         items[..4],
         [
-            "Opened".to_string(),
+            "Open { status: 200, .. }".to_string(),
             event("x", ""),
             "Reconnecting { after: 100ms, reason: Idle }".to_string(),
-            "Opened".to_string(),
+            "Open { status: 200, .. }".to_string(),
         ]
     );
     // Each connection: the idle sleep (5 s), then the wait (100 ms).
@@ -356,12 +363,12 @@ fn an_event_over_the_limit_is_reported_and_the_stream_goes_on() {
         .max_event_bytes(8)
         .on_limit(ssewire::OnLimit::SkipEvent);
     let parser = ssewire::Parser::with_config(Vec::new(), config);
-    let state = ssewire::reconnect::State::with_parser(Options::new(), parser);
+    let state = ssewire::reconnect::EventSourceState::with_parser(Options::new(), parser);
     let items = run(
         Client::with_state(state, Fake::default(), send(&server)),
         10,
     );
-    assert_eq!(items[0], "Opened");
+    assert_eq!(items[0], "Open { status: 200, .. }");
     assert!(
         items[1].starts_with("Invalid(LimitExceeded { limit: 8"),
         "{}",
@@ -375,10 +382,10 @@ fn marking_the_stream_complete_closes_the_open_connection() {
     let dropped = Arc::new(AtomicUsize::new(0));
     let send = {
         let dropped = Arc::clone(&dropped);
-        move |_: RequestHeaders<'_>| {
+        move |_: RequestHeaders| {
             let body = Silent(Some(b"data: x\n\n"), Arc::clone(&dropped));
             ready(Ok::<_, ()>(
-                Response::new(200, body).content_type("text/event-stream"),
+                Reply::new(200, body).with_header("content-type", "text/event-stream"),
             ))
         }
     };
@@ -389,7 +396,10 @@ fn marking_the_stream_complete_closes_the_open_connection() {
         Poll::Ready(item) => item.map(|item| format!("{item:?}")),
         Poll::Pending => Some("Pending".to_string()),
     };
-    assert_eq!(next(&mut client).as_deref(), Some("Opened"));
+    assert_eq!(
+        next(&mut client).as_deref(),
+        Some("Open { status: 200, .. }")
+    );
     assert_eq!(next(&mut client), Some(event("x", "")));
     assert_eq!(next(&mut client).as_deref(), Some("Pending"));
     assert_eq!(dropped.load(Ordering::SeqCst), 0);
@@ -411,7 +421,7 @@ fn comments_are_items_only_when_the_parser_keeps_them() {
     assert_eq!(
         items,
         [
-            "Opened".to_string(),
+            "Open { status: 200, .. }".to_string(),
             event("x", ""),
             "Stopped(Complete)".into()
         ]
@@ -419,17 +429,240 @@ fn comments_are_items_only_when_the_parser_keeps_them() {
 
     let server_on = server(vec![Answer::Stream(vec![Ok(stream)])]);
     let parser = ssewire::Parser::with_config(Vec::new(), ssewire::Config::new().comments(true));
-    let state = ssewire::reconnect::State::with_parser(Options::new(), parser);
+    let state = ssewire::reconnect::EventSourceState::with_parser(Options::new(), parser);
     let client =
         Client::with_state(state, Fake::default(), send(&server_on)).complete_when(|_| true);
     let items = run(client, 10);
     assert_eq!(
         items,
         [
-            "Opened".to_string(),
+            "Open { status: 200, .. }".to_string(),
             r#"Comment { text: "keep-alive", truncated: false }"#.into(),
             event("x", ""),
             "Stopped(Complete)".into()
         ]
     );
+}
+
+/// Issue 19: a default client skips an event over the parser's limit,
+/// reports it once, and goes on with the next events on the same
+/// connection (never `Error::Stopped` for the chunks after it).
+#[test]
+fn a_default_client_skips_an_oversized_event_and_reads_on() {
+    let big: &'static [u8] = Box::leak(
+        format!(
+            "data: {}\n\n",
+            "x".repeat(ssewire::Config::DEFAULT_MAX_EVENT_BYTES + 1)
+        )
+        .into_bytes()
+        .into_boxed_slice(),
+    );
+    let server = server(vec![Answer::Stream(vec![
+        Ok(b"data: before\n\n"),
+        Ok(big),
+        Ok(b"data: after\n\n"),
+        Ok(b"data: and more\n\n"),
+    ])]);
+    let items = run(
+        Client::new(Options::new(), Fake::default(), send(&server)),
+        20,
+    );
+    assert_eq!(items[1], event("before", ""));
+    assert!(
+        items[2].starts_with("Invalid(LimitExceeded"),
+        "{}",
+        items[2]
+    );
+    assert_eq!(items[3..5], [event("after", ""), event("and more", "")]);
+    assert!(!items
+        .iter()
+        .any(|i| i.contains("Stopped\"") || i.contains("Invalid(Stopped")));
+    assert_eq!(server.borrow().requests.len(), 2, "one stream, then 204");
+}
+
+/// With a parser of `OnLimit::Stop`, the connection ends at the error and
+/// the stream reconnects (the next chunks are not read as `Error::Stopped`).
+#[test]
+fn a_parser_that_stops_ends_the_connection_and_reconnects() {
+    let server = server(vec![
+        Answer::Stream(vec![
+            Ok(b"id: 1\ndata: a\n\ndata: 0123456789abcdef\n\n"),
+            Ok(b"data: never read\n\n"),
+        ]),
+        Answer::Stream(vec![Ok(b"data: b\n\n")]),
+    ]);
+    let parser =
+        ssewire::Parser::with_config(Vec::new(), ssewire::Config::new().max_event_bytes(8));
+    let state = ssewire::reconnect::EventSourceState::with_parser(Options::new(), parser);
+    let items = run(
+        Client::with_state(state, Fake::default(), send(&server)),
+        20,
+    );
+    assert_eq!(items[1], event("a", "1"));
+    assert!(
+        items[2].starts_with("Invalid(LimitExceeded"),
+        "{}",
+        items[2]
+    );
+    // The parser's end: the chunk stopped at a blank line, so a clean one.
+    assert_eq!(items[3], "Reconnecting { after: 3s, reason: Ended }");
+    assert_eq!(items[5], event("b", "1"));
+    assert!(!items.iter().any(|i| i.contains("Invalid(Stopped")));
+    assert_eq!(server.borrow().requests[1].as_deref(), Some("1"));
+}
+
+#[test]
+fn a_request_without_response_is_not_sent_again_unless_asked() {
+    // The default (safe for a POST): one request, its error, then the stop.
+    let server_post = server(vec![Answer::Refused, Answer::Stream(vec![])]);
+    let items = run(
+        Client::new(Options::new(), Fake::default(), send(&server_post)),
+        10,
+    );
+    assert_eq!(
+        items,
+        ["Error(\"connection refused\")", "Stopped(RequestFailed)"]
+    );
+    assert_eq!(server_post.borrow().requests.len(), 1);
+    // Opted in (a GET, as EventSource): sent again, and the stream opens.
+    let server_get = server(vec![
+        Answer::Refused,
+        Answer::Stream(vec![Ok(b"data: x\n\n")]),
+    ]);
+    let options = Options::new().resend_before_open(true);
+    let items = run(
+        Client::new(options, Fake::default(), send(&server_get)).complete_when(|_| true),
+        10,
+    );
+    assert_eq!(
+        items,
+        [
+            "Error(\"connection refused\")".to_string(),
+            "Reconnecting { after: 3s, reason: Network }".into(),
+            "Open { status: 200, .. }".into(),
+            event("x", ""),
+            "Stopped(Complete)".into(),
+        ]
+    );
+}
+
+#[test]
+fn a_json_answer_is_an_item_with_its_body_bounded() {
+    let server_json = server(vec![Answer::Typed(
+        "application/json",
+        vec![Ok(br#"{"jsonrpc":"2.0","#), Ok(br#""id":1,"result":{}}"#)],
+    )]);
+    let items = run(
+        Client::new(Options::new(), Fake::default(), send(&server_json)),
+        10,
+    );
+    assert_eq!(
+        items,
+        [
+            r#"Answer { status: 200, body: "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}", truncated: false, .. }"#,
+            "Stopped(ContentType)",
+        ]
+    );
+    let server_big = server(vec![Answer::Typed(
+        "text/html",
+        vec![Ok(b"<html>"), Ok(b"<body>"), Ok(b"never read")],
+    )]);
+    let client =
+        Client::new(Options::new(), Fake::default(), send(&server_big)).max_answer_bytes(8);
+    let items = run(client, 10);
+    assert_eq!(
+        items,
+        [
+            r#"Answer { status: 200, body: "<html><b", truncated: true, .. }"#,
+            "Stopped(ContentType)",
+        ]
+    );
+    assert_eq!(server_big.borrow().dropped.load(Ordering::SeqCst), 1);
+}
+
+/// Polls a future that is ready at once (everything here is).
+fn ready_now<F: Future>(future: F) -> F::Output {
+    let waker = Waker::from(Arc::new(NoWake));
+    let mut cx = Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    match future.as_mut().poll(&mut cx) {
+        Poll::Ready(value) => value,
+        Poll::Pending => panic!("nothing here waits"),
+    }
+}
+
+#[test]
+fn next_event_hands_out_events_and_ends_with_the_stop_and_its_cause() {
+    let server_ok = server(vec![Answer::Stream(vec![Ok(b"data: a\n\n:\n")])]);
+    let mut source = Client::new(Options::new(), Fake::default(), send(&server_ok));
+    let first = ready_now(source.next_event()).unwrap();
+    assert_eq!(first.as_ref().map(OwnedEvent::data), Some("a"));
+    // The stream reconnects, then 204: the normal end.
+    assert!(matches!(ready_now(source.next_event()), Ok(None)));
+    assert!(matches!(ready_now(source.next_event()), Ok(None)));
+
+    let server_refused = server(vec![Answer::Refused]);
+    let mut source = Client::new(Options::new(), Fake::default(), send(&server_refused));
+    let failure = ready_now(source.next_event()).unwrap_err();
+    assert_eq!(failure.stop(), Stop::RequestFailed);
+    assert_eq!(failure.error(), Some(&"connection refused"));
+    assert_eq!(
+        failure.to_string(),
+        "the request failed before any response and is not sent again"
+    );
+
+    let server_401 = server(vec![Answer::Status(401, "")]);
+    let mut source = Client::new(Options::new(), Fake::default(), send(&server_401));
+    let failure = ready_now(source.next_event()).unwrap_err();
+    assert_eq!((failure.stop(), failure.error()), (Stop::Status(401), None));
+}
+
+#[test]
+fn items_and_stops_read_as_text() {
+    let stop: Box<dyn std::error::Error> = Box::new(Stop::Status(401));
+    assert_eq!(stop.to_string(), "the server answered HTTP status 401");
+    let next: Box<dyn std::error::Error> = Box::new(ssewire::reconnect::Next::Reconnect {
+        after: ms(250),
+        reason: ssewire::reconnect::Reason::Status(503),
+    });
+    assert_eq!(next.to_string(), "reconnecting in 250 ms (HTTP status 503)");
+    let item = Item::<(), &str>::Reconnecting {
+        after: ms(1500),
+        reason: ssewire::reconnect::Reason::Truncated { discarded: 9 },
+    };
+    assert_eq!(
+        item.to_string(),
+        "reconnecting in 1500 ms (the stream ended inside an event; its 9 bytes were dropped)"
+    );
+    assert_eq!(
+        Item::<(), &str>::Stopped(Stop::ContentEncoding).to_string(),
+        "stopped: the server answered with a Content-Encoding the HTTP client did not decode"
+    );
+}
+
+/// The natural request function compiles: the headers move into the
+/// `async` block (with a borrowed `RequestHeaders<'_>` this failed with
+/// "lifetime may not live long enough").
+#[test]
+fn the_request_headers_move_into_the_async_block() {
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let send = {
+        let seen = Rc::clone(&seen);
+        move |next: RequestHeaders| {
+            let seen = Rc::clone(&seen);
+            async move {
+                let accept = String::from_utf8_lossy(next.iter().next().unwrap().1).into_owned();
+                seen.borrow_mut().push(accept);
+                let body = Silent(None, Arc::new(AtomicUsize::new(0)));
+                Ok::<_, ()>(Reply::new(204, body))
+            }
+        }
+    };
+    let options = Options::new().accept("application/json, text/event-stream");
+    let items = run(Client::new(options, Fake::default(), send), 5);
+    assert_eq!(
+        items,
+        ["Rejected { status: 204, .. }", "Stopped(NoContent)"]
+    );
+    assert_eq!(*seen.borrow(), ["application/json, text/event-stream"]);
 }

@@ -229,7 +229,22 @@ fn reconnect_seeds_sweep_and_regressions() {
     use ssewire_testkit::reconnect;
 
     let mut inputs = Vec::new();
-    for flags in [0u8, 1, 2, 4, 7, 8, 15, 2 | 16, 3 | 32, 6 | 48] {
+    // 64: a request without response is sent again; 128: the head parsers.
+    for flags in [
+        0u8,
+        1,
+        2,
+        4,
+        7,
+        8,
+        15,
+        2 | 16,
+        3 | 32,
+        6 | 48,
+        64,
+        64 | 7,
+        128,
+    ] {
         // Every sequence of 4 ops, arguments fixed by position.
         for n in 0..10u32.pow(4) {
             let mut input = vec![flags];

@@ -4,10 +4,22 @@
 
 use core::time::Duration;
 
-use ssewire::reconnect::{Next, Options, Reason, State, Stop};
+use ssewire::reconnect::{EventSourceState as State, Head, Next, Options, Reason, Stop};
 use ssewire::{Event, Handler, OwnedEvent};
 
-const SSE: Option<&[u8]> = Some(b"text/event-stream");
+const SSE: Option<&str> = Some("text/event-stream");
+
+/// A response head with these headers.
+fn head(status: u16, content_type: Option<&str>, retry_after: Option<&str>) -> Head {
+    let mut head = Head::new(status);
+    if let Some(value) = content_type {
+        head.push_header("Content-Type", value);
+    }
+    if let Some(value) = retry_after {
+        head.push_header("Retry-After", value);
+    }
+    head
+}
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -33,7 +45,7 @@ impl Handler for Seen {
 
 fn open(state: &mut State, now: Duration) {
     state
-        .on_response(now, 200, SSE, None, 0)
+        .on_response(now, &head(200, SSE, None), 0)
         .expect("200 + text/event-stream opens");
 }
 
@@ -77,7 +89,7 @@ fn the_last_event_id_is_sent_only_when_non_empty_and_survives_reconnects() {
     let _ = state.on_error(0);
     assert_eq!(header(&state), Some(b"7".to_vec()));
     // A response that is refused, then a new stream: the ID stays.
-    let _ = state.on_response(ms(10), 503, None, None, 0);
+    let _ = state.on_response(ms(10), &head(503, None, None), 0);
     open(&mut state, ms(20));
     assert_eq!(header(&state), Some(b"7".to_vec()));
     // The stream clears it: no header at all, not an empty one.
@@ -90,7 +102,7 @@ fn the_last_event_id_is_sent_only_when_non_empty_and_survives_reconnects() {
 #[test]
 fn a_seeded_id_is_sent_with_the_first_request() {
     let mut state = State::new(Options::new());
-    state.set_last_event_id(b"from-disk").unwrap();
+    state.reset_with_last_event_id(b"from-disk").unwrap();
     assert_eq!(
         state.request_headers().last_event_id(),
         Some(&b"from-disk"[..])
@@ -99,7 +111,7 @@ fn a_seeded_id_is_sent_with_the_first_request() {
         Options::new(),
         ssewire::Parser::with_config(Vec::new(), ssewire::Config::new().max_id_bytes(4)),
     );
-    assert!(small.set_last_event_id(b"12345").is_err());
+    assert!(small.reset_with_last_event_id(b"12345").is_err());
     assert_eq!(small.last_event_id(), b"");
 }
 
@@ -192,26 +204,26 @@ fn statuses_no_content_and_content_types_follow_the_spec() {
     let mut state = State::new(Options::new());
     let mut seen = Seen::default();
     assert_eq!(
-        state.on_response(ms(0), 204, SSE, None, 0),
+        state.on_response(ms(0), &head(204, SSE, None), 0),
         Err(Next::Stop(Stop::NoContent))
     );
     for status in [201, 301, 404, 429, 500, 502, 503] {
         assert_eq!(
-            state.on_response(ms(0), status, SSE, Some(b"1"), 0),
+            state.on_response(ms(0), &head(status, SSE, Some("1")), 0),
             Err(Next::Stop(Stop::Status(status)))
         );
     }
     assert_eq!(
-        state.on_response(ms(0), 200, Some(b"application/json"), None, 0),
+        state.on_response(ms(0), &head(200, Some("application/json"), None), 0),
         Err(Next::Stop(Stop::ContentType))
     );
     assert_eq!(
-        state.on_response(ms(0), 200, None, None, 0),
+        state.on_response(ms(0), &head(200, None, None), 0),
         Err(Next::Stop(Stop::ContentType))
     );
     let mut lax = State::new(Options::new().check_content_type(false));
     assert_eq!(
-        lax.on_response(ms(0), 200, Some(b"text/plain"), None, 0),
+        lax.on_response(ms(0), &head(200, Some("text/plain"), None), 0),
         Ok(())
     );
     lax.feed(ms(1), b"data: x\n\n", &mut seen);
@@ -228,15 +240,17 @@ fn retried_statuses_honour_retry_after_within_the_cap() {
     // Retry-After above the backoff wins; below it (window 4 s, lower half
     // 2 s) the backoff does; past the cap the cap; not delta-seconds, the
     // backoff.
-    let cases: [(u16, &[u8], u64); 4] = [
-        (503, b"5", 5000),
-        (429, b"1", 2000),
-        (502, b"3600", 20_000),
-        (504, b"Fri, 04 Dec 2026 22:00:00 GMT", 8000),
+    // A date without a Date header or a clock to measure it from: the
+    // backoff.
+    let cases: [(u16, &str, u64); 4] = [
+        (503, "5", 5000),
+        (429, "1", 2000),
+        (502, "3600", 20_000),
+        (504, "Fri, 04 Dec 2026 22:00:00 GMT", 8000),
     ];
     for (status, retry_after, wait) in cases {
         assert_eq!(
-            state.on_response(ms(0), status, SSE, Some(retry_after), 0),
+            state.on_response(ms(0), &head(status, SSE, Some(retry_after)), 0),
             Err(reconnect(ms(wait), Reason::Status(status))),
             "{status}"
         );
@@ -284,4 +298,178 @@ fn no_bytes_for_the_idle_timeout_reconnects_and_keep_alives_count_as_bytes() {
     assert_eq!(state.on_timeout(ms(9999), 0), None);
     let without = State::new(Options::new());
     assert_eq!(without.idle_deadline(), None);
+}
+
+#[test]
+fn retry_after_as_an_http_date_is_measured_from_the_date_header() {
+    let options = Options::new()
+        .retry_gateway_errors()
+        .reconnection_time(ms(100));
+    let mut state = State::new(options);
+    let dated = head(503, None, Some("Mon, 07 Dec 2026 12:00:42 GMT"))
+        .with_header("Date", "Mon, 07 Dec 2026 12:00:00 GMT");
+    assert_eq!(
+        state.on_response(ms(0), &dated, 0),
+        Err(reconnect(ms(42_000), Reason::Status(503)))
+    );
+    // Without a Date header, from the clock the caller gives the head.
+    let clocked =
+        head(429, None, Some("Mon, 07 Dec 2026 12:00:42 GMT")).with_received_at(1_796_644_840);
+    let Err(Next::Reconnect { after, .. }) = state.on_response(ms(0), &clocked, 0) else {
+        panic!("retried");
+    };
+    // The backoff's window (400 ms after two failures) is below 2 s.
+    assert_eq!(after, ms(2000));
+}
+
+#[test]
+fn a_request_without_response_is_not_sent_again_before_the_stream_opened() {
+    let mut seen = Seen::default();
+    // The default: a POST with side effects is not repeated.
+    let mut state = State::new(Options::new());
+    assert_eq!(state.on_send_error(0), Next::Stop(Stop::RequestFailed));
+    // Opt in (a GET, as EventSource): reconnect with backoff.
+    let mut get = State::new(Options::new().resend_before_open(true));
+    assert_eq!(get.on_send_error(0), reconnect(ms(3000), Reason::Network));
+    // A retried status does not count as opened either.
+    let mut gw = State::new(Options::new().retry_gateway_errors());
+    assert!(gw.on_response(ms(0), &head(503, None, None), 0).is_err());
+    assert_eq!(gw.on_send_error(0), Next::Stop(Stop::RequestFailed));
+    // Once the stream opened, failures are reconnected (resumption).
+    let mut state = State::new(Options::new());
+    open(&mut state, ms(0));
+    assert!(state.has_opened());
+    state.feed(ms(1), b"id: 1\ndata: x\n\n", &mut seen);
+    assert_eq!(state.on_error(0), reconnect(ms(3000), Reason::Network));
+    assert_eq!(state.on_send_error(0), reconnect(ms(3000), Reason::Network));
+    // And a complete stream stops as complete.
+    let mut done = State::new(Options::new());
+    done.mark_complete();
+    assert_eq!(done.on_send_error(0), Next::Stop(Stop::Complete));
+}
+
+#[test]
+fn several_content_types_follow_fetch_and_an_encoding_is_refused() {
+    let mut state = State::new(Options::new());
+    let two = |first: &str, second: &str| {
+        Head::new(200)
+            .with_header("content-type", first)
+            .with_header("content-type", second)
+    };
+    assert_eq!(
+        state.on_response(ms(0), &two("text/event-stream", "text/plain"), 0),
+        Err(Next::Stop(Stop::ContentType))
+    );
+    assert_eq!(
+        state.on_response(ms(0), &two("text/plain", "text/event-stream"), 0),
+        Ok(())
+    );
+    let gzip = head(200, SSE, None).with_header("Content-Encoding", "gzip");
+    assert_eq!(
+        state.on_response(ms(0), &gzip, 0),
+        Err(Next::Stop(Stop::ContentEncoding))
+    );
+}
+
+#[test]
+fn the_next_request_goes_where_the_last_response_came_from() {
+    let mut state = State::new(Options::new().accept("application/json, text/event-stream"));
+    assert_eq!(state.request_headers().url(), None);
+    assert_eq!(
+        state.request_headers().accept(),
+        "application/json, text/event-stream"
+    );
+    let moved = head(200, SSE, None).with_url("http://127.0.0.1:1/moved");
+    state.on_response(ms(0), &moved, 0).unwrap();
+    assert_eq!(state.url(), Some("http://127.0.0.1:1/moved"));
+    let _ = state.on_end(0);
+    assert_eq!(
+        state.request_headers().url(),
+        Some("http://127.0.0.1:1/moved")
+    );
+    // A response whose client did not say keeps the URL.
+    let _ = state.on_response(ms(0), &head(503, None, None), 0);
+    assert_eq!(state.url(), Some("http://127.0.0.1:1/moved"));
+}
+
+/// Issue 19: the client's parser skips an event over a limit and goes on,
+/// as the adapters do; it never reports `Error::Stopped`.
+#[test]
+fn a_default_state_skips_an_oversized_event_and_goes_on() {
+    #[derive(Default)]
+    struct Errors(Vec<ssewire::Error>, Vec<OwnedEvent>);
+    impl Handler for Errors {
+        fn event(&mut self, event: Event<'_>) {
+            self.1.push(event.into());
+        }
+        fn error(&mut self, error: ssewire::Error) {
+            self.0.push(error);
+        }
+    }
+    let mut state = State::new(Options::new());
+    let mut seen = Errors::default();
+    open(&mut state, ms(0));
+    let long_id = "i".repeat(ssewire::Config::DEFAULT_MAX_ID_BYTES + 1);
+    state.feed(
+        ms(1),
+        format!("id: {long_id}\ndata: x\n\n").as_bytes(),
+        &mut seen,
+    );
+    state.feed(ms(2), b"id: 2\ndata: next\n\n", &mut seen);
+    state.feed(ms(3), b"data: after\n\n", &mut seen);
+    assert_eq!(seen.0.len(), 1, "{:?}", seen.0);
+    assert!(matches!(seen.0[0], ssewire::Error::IdTooLong { .. }));
+    let data: Vec<&str> = seen.1.iter().map(OwnedEvent::data).collect();
+    assert_eq!(data, ["next", "after"]);
+    assert!(!state.is_stopped());
+    assert_eq!(state.last_event_id(), b"2");
+}
+
+#[test]
+fn a_redirect_left_to_the_caller_is_followed_at_once_up_to_twenty() {
+    let mut state = State::new(Options::new());
+    let moved = |status| {
+        Head::new(status)
+            .with_header("location", "/moved")
+            .with_url("http://127.0.0.1:1/events")
+    };
+    assert_eq!(
+        state.on_response(ms(0), &moved(307), 0),
+        Err(reconnect(Duration::ZERO, Reason::Redirect(307)))
+    );
+    assert_eq!(
+        state.request_headers().url(),
+        Some("http://127.0.0.1:1/moved")
+    );
+    // No failure: a redirect is no attempt that failed.
+    assert_eq!(state.failures(), 0);
+    // A loop: 20 are followed, the 21st stops.
+    for _ in 1..20 {
+        assert!(matches!(
+            state.on_response(ms(0), &moved(301), 0),
+            Err(Next::Reconnect { .. })
+        ));
+    }
+    assert_eq!(
+        state.on_response(ms(0), &moved(308), 0),
+        Err(Next::Stop(Stop::TooManyRedirects))
+    );
+    // An opening resets the count.
+    let mut state = State::new(Options::new());
+    for _ in 0..20 {
+        let _ = state.on_response(ms(0), &moved(302), 0);
+    }
+    open(&mut state, ms(0));
+    assert!(state.on_response(ms(0), &moved(303), 0).is_err());
+    assert_ne!(
+        state.on_response(ms(0), &moved(303), 0),
+        Err(Next::Stop(Stop::TooManyRedirects))
+    );
+    // Without a URL to resolve a relative Location against: a status.
+    let mut bare = State::new(Options::new());
+    let relative = Head::new(301).with_header("location", "/moved");
+    assert_eq!(
+        bare.on_response(ms(0), &relative, 0),
+        Err(Next::Stop(Stop::Status(301)))
+    );
 }

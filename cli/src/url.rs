@@ -1,5 +1,5 @@
 //! `ssewire cat URL`: the stream fetched with reqwest, on a one-thread tokio
-//! runtime, through `ssewire::reconnect::Client` (reconnection with
+//! runtime, through `ssewire::reconnect::EventSource` (reconnection with
 //! Last-Event-ID, the server's `retry`, backoff).
 //!
 //! Until the stream has opened once, any failure ends the command (a wrong
@@ -16,7 +16,9 @@ use std::time::Duration;
 
 use futures_core::Stream;
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
-use ssewire::reconnect::{Client, Item, Options, Reason, Response, Runtime, State, Stop};
+use ssewire::reconnect::{
+    EventSource, EventSourceState, Item, Options, Reason, Reply, Runtime, Stop,
+};
 use ssewire::{Parser, StreamEnd};
 
 use crate::cat::Printer;
@@ -31,10 +33,10 @@ pub fn run(
     out: &mut Printer<'_>,
 ) -> Result<Status, Fatal> {
     let (request, seed) = Request::from_args(url, &args.http)?;
-    let mut state = State::with_parser(options(), parser);
+    let mut state = EventSourceState::with_parser(options(), parser);
     if let Some(id) = seed {
         state
-            .set_last_event_id(id.as_bytes())
+            .reset_with_last_event_id(id.as_bytes())
             .map_err(|e| Fatal::new(Status::Usage, format!("Last-Event-ID: {e}")))?;
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -62,13 +64,13 @@ pub fn one_connection(request: &Request, follow: &FollowArgs) -> bool {
 async fn follow(
     url: &str,
     request: Request,
-    state: State,
+    state: EventSourceState,
     args: &CatArgs,
     out: &mut Printer<'_>,
 ) -> Result<Status, Fatal> {
     let http = request::client(url)?;
     let one_connection = one_connection(&request, &args.follow);
-    let mut client = Client::with_state(state, Clock::new(), move |headers| {
+    let mut client = EventSource::with_state(state, Clock::new(), move |headers| {
         send(request.build(&http, headers.iter()))
     });
     if let Some(text) = args.until_data.clone() {
@@ -88,7 +90,7 @@ async fn follow(
             break None;
         };
         match item {
-            Item::Opened => (opened, streaming) = (true, true),
+            Item::Open { .. } => (opened, streaming) = (true, true),
             Item::Event(event) => ssewire::Handler::event(out, event.as_event()),
             Item::Retry(time) => {
                 let ms = u64::try_from(time.as_millis()).unwrap_or(u64::MAX);
@@ -100,10 +102,18 @@ async fn follow(
                 failure = Some(format!("connection broke: {}", describe(&error)));
             }
             Item::Error(error) => failure = Some(describe(&error)),
-            Item::Rejected { status, mut body } => {
-                failure = Some(rejected(status, &body));
+            Item::Rejected { head, mut body } => {
+                failure = Some(rejected(head.status(), &body));
                 let (start, cut) = request::body_start(&mut body.chunks).await;
                 shown_body = request::show_body(&start, cut);
+            }
+            Item::Answer {
+                head,
+                body,
+                truncated,
+            } => {
+                failure = Some(not_a_stream(head.content_type()));
+                shown_body = request::show_body(&body, truncated);
             }
             Item::Reconnecting { after, reason } => {
                 streaming = false;
@@ -171,8 +181,19 @@ fn rejected(status: u16, body: &Body) -> String {
     }
 }
 
+/// A 200 answer that is not a stream, in words.
+fn not_a_stream(kind: Option<&[u8]>) -> String {
+    match kind {
+        Some(kind) => format!(
+            "HTTP 200, but Content-Type is {:?}, not text/event-stream",
+            String::from_utf8_lossy(kind)
+        ),
+        None => "HTTP 200, but no Content-Type (text/event-stream expected)".into(),
+    }
+}
+
 /// Sends a request; its response as the client reads it.
-async fn send(request: reqwest::RequestBuilder) -> Result<Response<Body>, reqwest::Error> {
+async fn send(request: reqwest::RequestBuilder) -> Result<Reply<Body>, reqwest::Error> {
     let response = request.send().await?;
     let header = |name| response.headers().get(name).map(|v| v.as_bytes().to_vec());
     let (kind, retry_after) = (header(CONTENT_TYPE), header(RETRY_AFTER));
@@ -183,12 +204,12 @@ async fn send(request: reqwest::RequestBuilder) -> Result<Response<Body>, reqwes
             .map(|v| String::from_utf8_lossy(v).into_owned()),
         chunks: Box::pin(response.bytes_stream()),
     };
-    let mut response = Response::new(status, body);
+    let mut response = Reply::new(status, body);
     if let Some(kind) = kind {
-        response = response.content_type(kind);
+        response = response.with_header("content-type", kind);
     }
     if let Some(after) = retry_after {
-        response = response.retry_after(after);
+        response = response.with_header("retry-after", after);
     }
     Ok(response)
 }

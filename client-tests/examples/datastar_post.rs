@@ -7,9 +7,9 @@
 //! `cargo run -p ssewire-client-tests --example datastar_post`
 
 use futures_util::StreamExt;
-use ssewire::reconnect::{Client, Item, Options, Stop};
+use ssewire::reconnect::{EventSource, Item, Options, Stop, Tokio};
 use ssewire::ServerEvent;
-use ssewire_client_tests::{encoded, retry, send, serve, Answer, Part, Tokio};
+use ssewire_client_tests::{encoded, retry, send, serve, Answer, Part};
 
 fn patch(event_type: &str, data: &str, id: &str) -> Part {
     let event = ServerEvent::new(data)
@@ -42,12 +42,12 @@ async fn main() {
     let http = reqwest::Client::new();
     let url = server.url.clone();
     let signals = r#"{"count":0}"#;
-    let client = Client::new(Options::new(), Tokio::default(), move |headers| {
+    let client = EventSource::new(Options::new(), Tokio::new(), move |next| {
         let request = http
             .post(format!("{url}increment"))
             .header("content-type", "application/json")
             .body(signals);
-        send(request, headers)
+        send(request, next)
     });
 
     let mut client = std::pin::pin!(client);

@@ -1,17 +1,20 @@
 //! What the loopback tests and the examples share: a scripted SSE server
 //! (axum on 127.0.0.1, an ephemeral port) that answers each request with the
-//! next [`Answer`] of its script and records what each request carried, a
-//! tokio [`Runtime`] for `ssewire::reconnect::Client`, and reqwest glue.
+//! next [`Answer`] of its script and records what each request carried, an
+//! MCP-like server ([`mcp`]), and for the tests a one-line reqwest glue over
+//! the library's batteries ([`send`]).
+
+pub mod mcp;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::http::{header, HeaderMap, Method, Response as HttpResponse, StatusCode};
+use axum::http::{header, HeaderMap, Method, Response as HttpResponse, StatusCode, Uri};
 use bytes::Bytes;
-use futures_util::{Stream, StreamExt, TryStreamExt};
-use ssewire::reconnect::{RequestHeaders, Response, Runtime};
+use futures_util::{StreamExt, TryStreamExt};
+use ssewire::reconnect::{Reply, RequestHeaders};
 use ssewire::ServerEvent;
 
 /// What the server writes on one stream, in order.
@@ -71,6 +74,24 @@ pub enum Answer {
         /// The body.
         body: &'static str,
     },
+    /// Any status and headers, then the parts.
+    Custom {
+        /// The status.
+        status: u16,
+        /// The headers, in order (a name may repeat).
+        headers: Vec<(&'static str, String)>,
+        /// The body.
+        parts: Vec<Part>,
+    },
+}
+
+/// A redirect to `location` (a path on this server, or a URL).
+pub fn redirect(status: u16, location: &str) -> Answer {
+    Answer::Custom {
+        status,
+        headers: vec![("location", location.to_string())],
+        parts: Vec::new(),
+    }
 }
 
 /// A status answer with a plain text body.
@@ -88,6 +109,8 @@ pub fn status(status: u16, retry_after: Option<&'static str>) -> Answer {
 pub struct Request {
     /// The method.
     pub method: String,
+    /// The path (and query).
+    pub path: String,
     /// The `Last-Event-ID` header, if sent.
     pub last_event_id: Option<String>,
     /// The request body.
@@ -154,7 +177,7 @@ pub async fn serve_with_page(script: Vec<Answer>, page: Option<Page>) -> Server 
     let started = Instant::now();
     let handler = {
         let (requests, open) = (Arc::clone(&requests), Arc::clone(&open));
-        move |method: Method, headers: HeaderMap, body: Bytes| {
+        move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
             let (requests, script, open) = (
                 Arc::clone(&requests),
                 Arc::clone(&script),
@@ -165,6 +188,7 @@ pub async fn serve_with_page(script: Vec<Answer>, page: Option<Page>) -> Server 
                     let mut requests = requests.lock().expect("not poisoned");
                     requests.push(Request {
                         method: method.to_string(),
+                        path: uri.to_string(),
                         last_event_id: headers
                             .get("last-event-id")
                             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
@@ -233,7 +257,22 @@ impl Drop for Open {
 
 fn respond(answer: Answer, open: Arc<AtomicUsize>) -> HttpResponse<Body> {
     match answer {
-        Answer::Stream(parts) => {
+        Answer::Stream(parts) => respond(
+            Answer::Custom {
+                status: 200,
+                headers: vec![
+                    ("content-type", "text/event-stream".into()),
+                    ("cache-control", "no-cache".into()),
+                ],
+                parts,
+            },
+            open,
+        ),
+        Answer::Custom {
+            status,
+            headers,
+            parts,
+        } => {
             let open = Open::new(open);
             let body = futures_util::stream::iter(parts).then(|part| async move {
                 match part {
@@ -256,9 +295,12 @@ fn respond(answer: Answer, open: Arc<AtomicUsize>) -> HttpResponse<Body> {
                     let _still_open = &open;
                     chunk
                 });
-            HttpResponse::builder()
-                .header(header::CONTENT_TYPE, "text/event-stream")
-                .header(header::CACHE_CONTROL, "no-cache")
+            let mut response =
+                HttpResponse::builder().status(StatusCode::from_u16(status).expect("a status"));
+            for (name, value) in headers {
+                response = response.header(name, value);
+            }
+            response
                 .body(Body::from_stream(body))
                 .expect("a valid response")
         }
@@ -279,74 +321,23 @@ fn respond(answer: Answer, open: Arc<AtomicUsize>) -> HttpResponse<Body> {
     }
 }
 
-/// tokio's sleep and clock, and a xorshift seeded from the wall clock and
-/// an address, for the jitter.
-pub struct Tokio {
-    start: tokio::time::Instant,
-    state: u64,
-}
-
-impl Default for Tokio {
-    fn default() -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let here = &nanos as *const u32 as u64;
-        Self {
-            start: tokio::time::Instant::now(),
-            state: (u64::from(nanos) ^ here.rotate_left(32)) | 1,
-        }
-    }
-}
-
-impl Runtime for Tokio {
-    type Sleep = tokio::time::Sleep;
-
-    fn sleep(&mut self, duration: Duration) -> tokio::time::Sleep {
-        tokio::time::sleep(duration)
-    }
-
-    fn now(&mut self) -> Duration {
-        self.start.elapsed()
-    }
-
-    fn random(&mut self) -> u64 {
-        self.state ^= self.state << 13;
-        self.state ^= self.state >> 7;
-        self.state ^= self.state << 17;
-        self.state
-    }
-}
-
 /// The body of a reqwest response, as the driver takes it.
-pub type ReqwestBody = std::pin::Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Send>>;
+pub type ReqwestBody = ssewire::BodyChunks<reqwest::Body>;
 
-/// Adds the driver's headers to a request (now: the future borrows nothing)
-/// and returns the future that sends it and describes the response for the
-/// driver.
+/// Sends `request` with the headers the client adds, as the batteries do it:
+/// `RequestHeaders::header_map`, then `Reply::from_http_with_url` (reqwest
+/// knows the URL after redirects). The future borrows nothing.
 pub fn send(
     request: reqwest::RequestBuilder,
-    headers: RequestHeaders<'_>,
-) -> impl std::future::Future<Output = Result<Response<ReqwestBody>, reqwest::Error>> + Send + 'static
+    next: RequestHeaders,
+) -> impl std::future::Future<Output = Result<Reply<ReqwestBody>, reqwest::Error>> + Send + 'static
 {
-    let request = headers.iter().fold(request, |request, (name, value)| {
-        request.header(name, value)
-    });
+    let request = request.headers(next.header_map());
     async move {
         let response = request.send().await?;
-        let header = |name| response.headers().get(name).map(|v| v.as_bytes().to_vec());
-        let (content_type, retry_after) =
-            (header(header::CONTENT_TYPE), header(header::RETRY_AFTER));
-        let mut described = Response::new(
-            response.status().as_u16(),
-            Box::pin(response.bytes_stream()) as ReqwestBody,
-        );
-        if let Some(value) = content_type {
-            described = described.content_type(value);
-        }
-        if let Some(value) = retry_after {
-            described = described.retry_after(value);
-        }
-        Ok(described)
+        Ok(Reply::from_http_with_url(
+            response.url().to_string(),
+            response,
+        ))
     }
 }

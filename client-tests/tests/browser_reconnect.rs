@@ -15,9 +15,9 @@
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use ssewire::reconnect::{Client, Item, Options, Stop};
+use ssewire::reconnect::{EventSource, Item, Options, Stop, Tokio};
 use ssewire_client_tests::{
-    event, raw, retry, send, serve, serve_with_page, Answer, Page, Part, Server, Tokio,
+    event, raw, retry, send, serve, serve_with_page, Answer, Page, Part, Server,
 };
 use ssewire_testkit::browser;
 
@@ -107,8 +107,10 @@ async fn with_driver(script: Vec<Answer>, end: Stop) -> Run {
     let server = serve(script).await;
     let http = reqwest::Client::new();
     let url = format!("{}events", server.url);
-    let mut client = Client::new(Options::new(), Tokio::default(), move |headers| {
-        send(http.get(&url), headers)
+    // EventSource's rules: a GET, sent again after any network error.
+    let options = Options::new().resend_before_open(true);
+    let mut client = EventSource::new(options, Tokio::new(), move |next| {
+        send(http.get(&url), next)
     });
     let mut seen = Vec::new();
     let work = async {

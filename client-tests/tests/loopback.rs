@@ -5,10 +5,8 @@
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use ssewire::reconnect::{Client, Item, Options, Reason, Stop};
-use ssewire_client_tests::{
-    event, raw, retry, serve, status, Answer, Part, ReqwestBody, Server, Tokio,
-};
+use ssewire::reconnect::{EventSource, Item, Options, Reason, Stop, Tokio};
+use ssewire_client_tests::{event, raw, retry, serve, status, Answer, Part, ReqwestBody, Server};
 
 const BOUND: Duration = Duration::from_secs(30);
 
@@ -21,8 +19,10 @@ fn ms(n: u64) -> Duration {
 async fn run(server: &Server, options: Options) -> Vec<Item<String, reqwest::Error>> {
     let http = reqwest::Client::new();
     let url = server.url.clone();
-    let client = Client::new(options, Tokio::default(), move |headers| {
-        ssewire_client_tests::send(http.get(&url), headers)
+    let client = EventSource::new(options, Tokio::new(), move |next| {
+        // After a redirect, where it led (reqwest followed it).
+        let to = next.url().unwrap_or(&url).to_string();
+        ssewire_client_tests::send(http.get(to), next)
     });
     collect(client).await
 }
@@ -36,17 +36,26 @@ where
         let mut items = Vec::new();
         while let Some(item) = client.next().await {
             items.push(match item {
-                Item::Rejected { status, mut body } => {
+                Item::Rejected { head, mut body } => {
                     let mut text = Vec::new();
                     while let Some(Ok(chunk)) = body.next().await {
                         text.extend_from_slice(&chunk);
                     }
                     Item::Rejected {
-                        status,
+                        head,
                         body: String::from_utf8_lossy(&text).into_owned(),
                     }
                 }
-                Item::Opened => Item::Opened,
+                Item::Open { head } => Item::Open { head },
+                Item::Answer {
+                    head,
+                    body,
+                    truncated,
+                } => Item::Answer {
+                    head,
+                    body,
+                    truncated,
+                },
                 Item::Event(e) => Item::Event(e),
                 Item::Retry(t) => Item::Retry(t),
                 Item::Invalid(e) => Item::Invalid(e),
@@ -176,7 +185,7 @@ async fn statuses_stop_or_retry_and_the_body_is_readable() {
     let server = serve(vec![status(500, None)]).await;
     let items = run(&server, Options::new()).await;
     assert!(
-        matches!(&items[..], [Item::Rejected { status: 500, body }, Item::Stopped(Stop::Status(500))] if body == "not a stream")
+        matches!(&items[..], [Item::Rejected { head, body }, Item::Stopped(Stop::Status(500))] if head.status() == 500 && body == "not a stream")
     );
 
     // 503 with Retry-After under the gateway policy: waits 1 s, then resumes.
@@ -217,7 +226,7 @@ async fn a_wrong_content_type_fails_and_204_stops() {
     let server = serve(vec![wrong]).await;
     let items = run(&server, Options::new()).await;
     assert!(
-        matches!(&items[..], [Item::Rejected { status: 200, body }, Item::Stopped(Stop::ContentType)] if body == "{}")
+        matches!(&items[..], [Item::Answer { head, body, truncated: false }, Item::Stopped(Stop::ContentType)] if head.status() == 200 && body == b"{}")
     );
 
     let server = serve(vec![status(204, None)]).await;
@@ -225,9 +234,9 @@ async fn a_wrong_content_type_fails_and_204_stops() {
     assert!(matches!(
         &items[..],
         [
-            Item::Rejected { status: 204, .. },
+            Item::Rejected { head, .. },
             Item::Stopped(Stop::NoContent)
-        ]
+        ] if head.status() == 204
     ));
 }
 
@@ -298,9 +307,9 @@ async fn a_post_is_sent_again_with_its_body_and_stops_at_done() {
     .await;
     let http = reqwest::Client::new();
     let url = server.url.clone();
-    let client = Client::new(Options::new(), Tokio::default(), move |headers| {
+    let client = EventSource::new(Options::new(), Tokio::new(), move |next| {
         let request = http.post(&url).body(r#"{"prompt":"hi"}"#);
-        ssewire_client_tests::send(request, headers)
+        ssewire_client_tests::send(request, next)
     })
     .complete_when(|event| event.data() == "[DONE]");
     let items = collect(client).await;
@@ -330,8 +339,8 @@ async fn dropping_the_client_closes_the_connection() {
     .await;
     let http = reqwest::Client::new();
     let url = server.url.clone();
-    let mut client = Client::new(Options::new(), Tokio::default(), move |headers| {
-        ssewire_client_tests::send(http.get(&url), headers)
+    let mut client = EventSource::new(Options::new(), Tokio::new(), move |next| {
+        ssewire_client_tests::send(http.get(&url), next)
     });
     let first_event = async {
         while let Some(item) = client.next().await {

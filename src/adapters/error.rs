@@ -42,6 +42,7 @@ use crate::Error;
 /// assert_eq!(log, ["skipped an event over 8 bytes", "event ok", "ConnectionReset"]);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ReadError<E> {
     /// The transport failed: an I/O error, a body or stream error.
     Transport(E),
@@ -62,15 +63,23 @@ impl<E> ReadError<E> {
 impl<E: fmt::Display> fmt::Display for ReadError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Transport(error) => write!(f, "reading the event stream failed: {error}"),
+            Self::Transport(_) => f.write_str("reading the event stream failed"),
             Self::Parse(error) => fmt::Display::fmt(error, f),
         }
     }
 }
 
-/// The message includes the inner error's, so `source` is `None` (a report
-/// would say it twice); match on the variant for the typed error.
-impl<E: core::error::Error> core::error::Error for ReadError<E> {}
+/// A transport error is the `source` (its message is not repeated in this
+/// one's, so a report that walks the chain says each once), reachable with
+/// `downcast_ref` through `anyhow` and the like; a parse error has none.
+impl<E: core::error::Error + 'static> core::error::Error for ReadError<E> {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::Transport(error) => Some(error),
+            Self::Parse(_) => None,
+        }
+    }
+}
 
 impl<E> From<Error> for ReadError<E> {
     fn from(error: Error) -> Self {
@@ -101,10 +110,9 @@ mod tests {
     fn says_what_failed_and_converts_to_io() {
         let transport: ReadError<io::Error> =
             ReadError::Transport(io::ErrorKind::BrokenPipe.into());
-        assert_eq!(
-            transport.to_string(),
-            "reading the event stream failed: broken pipe"
-        );
+        assert_eq!(transport.to_string(), "reading the event stream failed");
+        let source = std::error::Error::source(&transport).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("broken pipe"));
         assert_eq!(io::Error::from(transport).kind(), io::ErrorKind::BrokenPipe);
         let parse = ReadError::<io::Error>::from(Error::IdTooLong { limit: 4 });
         assert_eq!(parse.parse_error(), Some(Error::IdTooLong { limit: 4 }));

@@ -1,7 +1,7 @@
-//! The async driver (feature `client`): [`State`] run over the caller's HTTP
-//! client and runtime, as a `Stream` of [`Item`]s. No runtime of its own:
-//! sleeping, the clock and random values come from a [`Runtime`], requests
-//! from the caller's function.
+//! The async driver (feature `client`): [`EventSourceState`] run over the
+//! caller's HTTP client and runtime, as a `Stream` of [`Item`]s. No runtime
+//! of its own: sleeping, the clock and random values come from a
+//! [`Runtime`], requests from the caller's function.
 
 use alloc::boxed::Box;
 use alloc::collections::VecDeque;
@@ -15,13 +15,13 @@ use core::time::Duration;
 
 use futures_core::Stream;
 
-use super::{Next, Options, Reason, RequestHeaders, State, Stop};
+use super::{EventSourceState, Head, Next, Options, Reason, RequestHeaders, Stop};
 use crate::{Error, Event, Handler, OwnedEvent};
 
-/// What the driver needs from an async runtime: with tokio, `sleep` is
-/// `tokio::time::sleep`, `now` the time elapsed since a start `Instant`, and
-/// `random` any small PRNG seeded per process (`client-tests/src/lib.rs`, in
-/// the repository, has one). A runtime for tests, whose sleeps end at once:
+/// What the driver needs from an async runtime: a sleep, and under `std` a
+/// clock and random values of its own ([`Tokio`](super::Tokio), feature
+/// `tokio`, is one ready to use). A runtime for tests, whose sleeps end at
+/// once:
 ///
 /// ```
 /// use core::future::{ready, Ready};
@@ -54,125 +54,95 @@ pub trait Runtime {
     /// Sleeps for `duration`.
     fn sleep(&mut self, duration: Duration) -> Self::Sleep;
 
+    /// Monotonic time since any fixed epoch. Under `std`, by default,
+    /// `std::time::Instant` since the first call in the process.
+    #[cfg(feature = "std")]
+    fn now(&mut self) -> Duration {
+        super::clock::now()
+    }
+
     /// Monotonic time since any fixed epoch.
+    #[cfg(not(feature = "std"))]
     fn now(&mut self) -> Duration;
 
     /// A random value, for the backoff's jitter (need not be cryptographic,
+    /// but clients started together should not share a seed). Under `std`,
+    /// by default, SipHash of a counter under std's per-process random keys.
+    #[cfg(feature = "std")]
+    fn random(&mut self) -> u64 {
+        super::clock::random()
+    }
+
+    /// A random value, for the backoff's jitter (need not be cryptographic,
     /// but clients started together should not share a seed).
+    #[cfg(not(feature = "std"))]
     fn random(&mut self) -> u64;
 }
 
-/// A response as the driver sees it: status, the two headers it reads, and
-/// the body as a stream of byte chunks (any chunk type, any error type).
-///
-/// With reqwest: `Response::new(r.status().as_u16(), r.bytes_stream())`, with
-/// `content_type` and `retry_after` from `r.headers()` when present. A busy
-/// gateway, then the stream:
-///
-/// ```
-/// use futures::{executor::block_on, stream, StreamExt};
-/// use ssewire::reconnect::{Client, Item, Options, Reason, Response};
-/// # use core::future::{ready, Ready};
-/// # use core::time::Duration;
-/// # use ssewire::reconnect::Runtime;
-/// # struct Instantly(Duration); // the `Runtime` of the trait's example
-/// # impl Runtime for Instantly {
-/// #     type Sleep = Ready<()>;
-/// #     fn sleep(&mut self, duration: Duration) -> Ready<()> {
-/// #         self.0 += duration;
-/// #         ready(())
-/// #     }
-/// #     fn now(&mut self) -> Duration {
-/// #         self.0
-/// #     }
-/// #     fn random(&mut self) -> u64 {
-/// #         4
-/// #     }
-/// # }
-///
-/// let mut answers = [
-///     Response::new(503, stream::iter([Ok(&b"busy"[..])]))
-///         .content_type("text/plain")
-///         .retry_after("5"), // seconds
-///     Response::new(200, stream::iter([Ok(&b"data: hi\n\n"[..])]))
-///         .content_type("text/event-stream"),
-/// ]
-/// .into_iter();
-/// let options = Options::new().retry_gateway_errors(); // 429, 502, 503, 504
-/// let client = Client::new(options, Instantly(Duration::ZERO), move |_headers| {
-///     ready(Ok::<_, std::io::Error>(answers.next().expect("two requests")))
-/// })
-/// .complete_when(|event| event.data() == "hi");
-/// let items: Vec<_> = block_on(client.collect());
-/// assert!(matches!(items[0], Item::Rejected { status: 503, .. }));
-/// let Item::Reconnecting { after, reason } = &items[1] else { panic!("{items:?}") };
-/// assert_eq!(*reason, Reason::Status(503));
-/// assert!(*after >= Duration::from_secs(5), "{after:?}"); // Retry-After honoured
-/// assert!(matches!(&items[2..], [Item::Opened, Item::Event(e), Item::Stopped(_)] if e.data() == "hi"));
-/// ```
-pub struct Response<B> {
-    status: u16,
-    content_type: Option<Vec<u8>>,
-    retry_after: Option<Vec<u8>>,
+/// A response as the driver takes it from the request function: its
+/// [`Head`] and its body as a `Stream` of byte chunks (any chunk type, an
+/// error type that converts into the request's). From any `http` client,
+/// [`Reply::from_http`] (feature `http-body`) builds it.
+pub struct Reply<B> {
+    head: Head,
     body: B,
 }
 
-impl<B> Response<B> {
-    /// A response with this status and body, and neither header.
+impl<B> Reply<B> {
+    /// A response with this status and body, and no headers.
     pub fn new(status: u16, body: B) -> Self {
-        Self {
-            status,
-            content_type: None,
-            retry_after: None,
-            body,
-        }
+        Self::from_parts(Head::new(status), body)
     }
 
-    /// The `Content-Type` header's value.
+    /// A response with this head and body.
+    pub fn from_parts(head: Head, body: B) -> Self {
+        Self { head, body }
+    }
+
+    /// Adds a header (after any of the same name).
     #[must_use]
-    pub fn content_type(mut self, value: impl AsRef<[u8]>) -> Self {
-        self.content_type = Some(value.as_ref().to_vec());
+    pub fn with_header(mut self, name: &str, value: impl AsRef<[u8]>) -> Self {
+        self.head.push_header(name, value);
         self
     }
 
-    /// The `Retry-After` header's value.
+    /// The URL the response came from, after redirects: the next request
+    /// goes there ([`RequestHeaders::url`]).
     #[must_use]
-    pub fn retry_after(mut self, value: impl AsRef<[u8]>) -> Self {
-        self.retry_after = Some(value.as_ref().to_vec());
+    pub fn with_url(mut self, url: impl Into<alloc::string::String>) -> Self {
+        self.head = self.head.with_url(url);
         self
+    }
+
+    /// The head.
+    pub fn head(&self) -> &Head {
+        &self.head
+    }
+
+    /// The head and the body.
+    pub fn into_parts(self) -> (Head, B) {
+        (self.head, self.body)
+    }
+}
+
+impl<B> fmt::Debug for Reply<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Reply")
+            .field("head", &self.head)
+            .finish_non_exhaustive()
     }
 }
 
 /// What the driver yields, in order. Every stream of items ends with one
 /// [`Item::Stopped`].
-///
-/// ```
-/// use ssewire::reconnect::{Item, Stop};
-///
-/// /// What a program does with each item: events on stdout, the rest logged.
-/// fn show<B, E: std::fmt::Display>(item: Item<B, E>) -> Option<String> {
-///     Some(match item {
-///         Item::Event(event) => event.into_data(),
-///         Item::Reconnecting { after, reason } => {
-///             format!("reconnecting in {} ms ({reason:?})", after.as_millis())
-///         }
-///         Item::Rejected { status, body: _ } => format!("HTTP {status}"),
-///         Item::Error(error) => format!("request failed: {error}"),
-///         Item::Invalid(error) => format!("event skipped: {error}"),
-///         Item::Stopped(Stop::Complete) => "done".into(),
-///         Item::Stopped(stop) => format!("stopped: {stop:?}"),
-///         // Opened, Retry, Comment (and items added later).
-///         _ => return None,
-///     })
-/// }
-/// assert_eq!(show::<(), &str>(Item::Error("refused")).as_deref(), Some("request failed: refused"));
-/// assert_eq!(show::<(), &str>(Item::Stopped(Stop::Complete)).as_deref(), Some("done"));
-/// assert_eq!(show::<(), &str>(Item::Opened), None);
-/// ```
 #[non_exhaustive]
 pub enum Item<B, E> {
-    /// A response opened the stream (200, `text/event-stream`).
-    Opened,
+    /// A response opened the stream (200, `text/event-stream`): its head
+    /// (status, headers such as a session ID, the URL).
+    Open {
+        /// The response's head.
+        head: Head,
+    },
     /// An event.
     Event(OwnedEvent),
     /// A `retry` field set the reconnection time (as sent; the wait is kept
@@ -191,11 +161,24 @@ pub enum Item<B, E> {
     /// Sending the request or reading the body failed; [`Item::Reconnecting`]
     /// or [`Item::Stopped`] follows.
     Error(E),
-    /// A response that does not open the stream, with its body for the caller
-    /// to read (or drop); [`Item::Reconnecting`] or [`Item::Stopped`] follows.
+    /// A 200 answer that is not an event stream (an MCP server's
+    /// `application/json` answer to a POST, say), its body read up to
+    /// [`EventSource::max_answer_bytes`]; [`Item::Stopped`]`(`
+    /// [`Stop::ContentType`]`)` follows.
+    Answer {
+        /// The response's head.
+        head: Head,
+        /// The body (its first `max_answer_bytes` when `truncated`).
+        body: Vec<u8>,
+        /// The body went on past `max_answer_bytes`; the rest was not read.
+        truncated: bool,
+    },
+    /// Any other response that does not open the stream (a status, an
+    /// undecoded encoding), with its body for the caller to read (or drop);
+    /// [`Item::Reconnecting`] or [`Item::Stopped`] follows.
     Rejected {
-        /// The status.
-        status: u16,
+        /// The response's head.
+        head: Head,
         /// The body, unread.
         body: B,
     },
@@ -213,7 +196,10 @@ pub enum Item<B, E> {
 impl<B, E: fmt::Debug> fmt::Debug for Item<B, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Opened => f.write_str("Opened"),
+            Self::Open { head } => f
+                .debug_struct("Open")
+                .field("status", &head.status())
+                .finish_non_exhaustive(),
             Self::Event(event) => f.debug_tuple("Event").field(event).finish(),
             Self::Retry(time) => f.debug_tuple("Retry").field(time).finish(),
             Self::Comment { text, truncated } => f
@@ -223,9 +209,19 @@ impl<B, E: fmt::Debug> fmt::Debug for Item<B, E> {
                 .finish(),
             Self::Invalid(error) => f.debug_tuple("Invalid").field(error).finish(),
             Self::Error(error) => f.debug_tuple("Error").field(error).finish(),
-            Self::Rejected { status, .. } => f
+            Self::Answer {
+                head,
+                body,
+                truncated,
+            } => f
+                .debug_struct("Answer")
+                .field("status", &head.status())
+                .field("body", &alloc::string::String::from_utf8_lossy(body))
+                .field("truncated", truncated)
+                .finish_non_exhaustive(),
+            Self::Rejected { head, .. } => f
                 .debug_struct("Rejected")
-                .field("status", status)
+                .field("status", &head.status())
                 .finish_non_exhaustive(),
             Self::Reconnecting { after, reason } => f
                 .debug_struct("Reconnecting")
@@ -237,79 +233,161 @@ impl<B, E: fmt::Debug> fmt::Debug for Item<B, E> {
     }
 }
 
+/// One line of text per item, for logs: `open (200)`, the event's data,
+/// `reconnecting in 3000 ms (the stream ended)`, the stop's reason.
+impl<B, E: fmt::Display> fmt::Display for Item<B, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Open { head } => write!(f, "open (HTTP status {})", head.status()),
+            Self::Event(event) => write!(f, "event {:?}: {}", event.event_type(), event.data()),
+            Self::Retry(time) => write!(f, "reconnection time {} ms", time.as_millis()),
+            Self::Comment { text, .. } => {
+                write!(
+                    f,
+                    "comment: {}",
+                    alloc::string::String::from_utf8_lossy(text)
+                )
+            }
+            Self::Invalid(error) => write!(f, "event skipped: {error}"),
+            Self::Error(error) => write!(f, "connection failed: {error}"),
+            Self::Answer { head, body, .. } => write!(
+                f,
+                "answer (HTTP status {}, {} bytes, not an event stream)",
+                head.status(),
+                body.len()
+            ),
+            Self::Rejected { head, .. } => write!(f, "refused (HTTP status {})", head.status()),
+            Self::Reconnecting { after, reason } => {
+                write!(f, "reconnecting in {} ms ({reason})", after.as_millis())
+            }
+            Self::Stopped(stop) => write!(f, "stopped: {stop}"),
+        }
+    }
+}
+
+/// Why [`EventSource::next_event`] ended with an error: the stop, and the
+/// transport error that led to it when one did (a request that failed before
+/// any response, the last of the failures before giving up). Its `source`
+/// is that error.
+#[derive(Debug)]
+pub struct Failure<E> {
+    stop: Stop,
+    error: Option<E>,
+}
+
+impl<E> Failure<E> {
+    /// Why the stream stopped.
+    pub fn stop(&self) -> Stop {
+        self.stop
+    }
+
+    /// The transport error that led to the stop, if one did.
+    pub fn error(&self) -> Option<&E> {
+        self.error.as_ref()
+    }
+
+    /// The transport error, if any.
+    pub fn into_error(self) -> Option<E> {
+        self.error
+    }
+}
+
+impl<E> fmt::Display for Failure<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.stop, f)
+    }
+}
+
+impl<E: core::error::Error + 'static> core::error::Error for Failure<E> {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        self.error.as_ref().map(|e| e as _)
+    }
+}
+
 type Predicate = Box<dyn FnMut(&OwnedEvent) -> bool + Send>;
 
 enum Phase<Fut, B> {
     Start,
     Sending(Pin<Box<Fut>>),
     Streaming(Pin<Box<B>>),
+    /// Reading a 200 answer that is not a stream, up to the limit.
+    Answering {
+        head: Head,
+        body: Pin<Box<B>>,
+        read: Vec<u8>,
+        stop: Stop,
+    },
     Waiting,
     Done,
 }
 
-/// A stream that reconnects as `EventSource` does, over any HTTP client: a
-/// `Stream` of [`Item`]s (feature `client`).
+/// The default of [`EventSource::max_answer_bytes`]: 1 MiB.
+const MAX_ANSWER_BYTES: usize = 1 << 20;
+
+/// A stream that reconnects as the browser's `EventSource` does, over any
+/// HTTP client and any method: a `Stream` of [`Item`]s (feature `client`),
+/// or [`next_event`](Self::next_event) for the events alone.
 ///
-/// `send` makes a request given the headers to add ([`RequestHeaders`]): any
-/// method, any body, a different request on resume. Dropping the client drops
-/// the request or body in flight and the timer; nothing keeps running.
+/// `send` makes a request given what to add ([`RequestHeaders`]: the
+/// headers, and the URL after a redirect): any method, any body, a different
+/// request on resume. [`RequestHeaders`] is owned, so it moves into the
+/// `async` block. Dropping the client drops the request or body in flight
+/// and the timer; nothing keeps running.
 ///
-/// Here the "server" is a function: its first answer is cut inside an event,
-/// the second resumes after the `Last-Event-ID` it is sent. With an HTTP
-/// client, `send` adds `headers.iter()` to its request and returns the
-/// response future.
+/// An LLM answer over reqwest and tokio, POSTed again with `Last-Event-ID`
+/// if the connection drops, over when `[DONE]` comes (features `tokio` and
+/// `http-body`; reqwest is stubbed here so that the example compiles without
+/// it; `client-tests/examples/llm_post.rs` runs these lines against a local
+/// server):
 ///
 /// ```
-/// use futures::{executor::block_on, stream, StreamExt};
-/// use ssewire::reconnect::{Client, Item, Options, Reason, Response, Stop};
-/// # use core::future::{ready, Ready};
-/// # use core::time::Duration;
-/// # use ssewire::reconnect::Runtime;
-/// # struct Instantly(Duration); // the `Runtime` of the trait's example
-/// # impl Runtime for Instantly {
-/// #     type Sleep = Ready<()>;
-/// #     fn sleep(&mut self, duration: Duration) -> Ready<()> {
-/// #         self.0 += duration;
-/// #         ready(())
+/// # #[cfg(all(feature = "tokio", feature = "http-body"))] {
+/// # mod reqwest {
+/// #     pub struct Client;
+/// #     pub struct RequestBuilder;
+/// #     pub struct Response(http::Response<String>);
+/// #     #[derive(Debug)]
+/// #     pub struct Error;
+/// #     impl std::fmt::Display for Error {
+/// #         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str("e") }
 /// #     }
-/// #     fn now(&mut self) -> Duration {
-/// #         self.0
+/// #     impl std::error::Error for Error {}
+/// #     impl From<std::convert::Infallible> for Error {
+/// #         fn from(never: std::convert::Infallible) -> Self { match never {} }
 /// #     }
-/// #     fn random(&mut self) -> u64 {
-/// #         4
+/// #     impl Client {
+/// #         pub fn new() -> Self { Client }
+/// #         pub fn post(&self, _: &str) -> RequestBuilder { RequestBuilder }
+/// #     }
+/// #     impl RequestBuilder {
+/// #         pub fn headers(self, _: http::HeaderMap) -> Self { self }
+/// #         pub fn body(self, _: &'static str) -> Self { self }
+/// #         pub async fn send(self) -> Result<Response, Error> { unimplemented!() }
+/// #     }
+/// #     impl From<Response> for http::Response<String> {
+/// #         fn from(r: Response) -> Self { r.0 }
 /// #     }
 /// # }
+/// use ssewire::reconnect::{EventSource, Options, Reply, Tokio};
+/// use std::error::Error;
 ///
-/// let send = |headers: ssewire::reconnect::RequestHeaders<'_>| {
-///     let body: &'static [u8] = match headers.last_event_id() {
-///         None => b"retry: 200\nid: 1\ndata: Hello,\n\ndata: cu",
-///         Some(b"1") => b"id: 2\ndata: world\n\ndata: [DONE]\n\n",
-///         Some(other) => panic!("resumed from {other:?}"),
-///     };
-///     let chunks = stream::iter([Ok::<_, std::io::Error>(body)]);
-///     ready(Ok(Response::new(200, chunks).content_type("text/event-stream")))
-/// };
-/// let mut client = Client::new(Options::new(), Instantly(Duration::ZERO), send)
-///     .complete_when(|event| event.data() == "[DONE]"); // over: no reconnection
-/// let mut log = Vec::new();
-/// block_on(async {
-///     while let Some(item) = client.next().await {
-///         match item {
-///             Item::Event(event) => log.push(event.into_data()),
-///             Item::Reconnecting { after, reason } => {
-///                 assert_eq!(reason, Reason::Truncated { discarded: 8 });
-///                 assert_eq!(after, Duration::from_millis(200)); // the server's `retry`
-///             }
-///             Item::Stopped(stop) => assert_eq!(stop, Stop::Complete),
-///             _ => {}
-///         }
+/// async fn complete(url: String, prompt: &'static str) -> Result<String, Box<dyn Error>> {
+///     let http = reqwest::Client::new();
+///     let mut source = EventSource::new(Options::new(), Tokio::new(), move |next| {
+///         let request = http.post(&url).headers(next.header_map()).body(prompt);
+///         async move { request.send().await.map(Reply::from_http) }
+///     });
+///     let mut answer = String::new();
+///     while let Some(event) = source.next_event().await?.filter(|e| e.data() != "[DONE]") {
+///         answer.push_str(event.data());
 ///     }
-/// });
-/// assert_eq!(log, ["Hello,", "world", "[DONE]"]);
-/// assert_eq!(client.state().last_event_id(), b"2");
+///     Ok(answer)
+/// }
+/// # let _ = complete;
+/// # }
 /// ```
-pub struct Client<R: Runtime, F, Fut, B, E> {
-    state: State,
+pub struct EventSource<R: Runtime, F, Fut, B, E> {
+    state: EventSourceState,
     runtime: R,
     send: F,
     phase: Phase<Fut, B>,
@@ -320,25 +398,29 @@ pub struct Client<R: Runtime, F, Fut, B, E> {
     armed: bool,
     queue: VecDeque<Item<B, E>>,
     complete_when: Option<Predicate>,
+    max_answer_bytes: usize,
+    /// The last transport error since the last opening, for
+    /// [`Failure`].
+    last_error: Option<E>,
 }
 
 // Nothing is pinned in place: futures and bodies are boxed.
-impl<R: Runtime, F, Fut, B, E> Unpin for Client<R, F, Fut, B, E> {}
+impl<R: Runtime, F, Fut, B, E> Unpin for EventSource<R, F, Fut, B, E> {}
 
-impl<R, F, Fut, B, E> Client<R, F, Fut, B, E>
+impl<R, F, Fut, B, E> EventSource<R, F, Fut, B, E>
 where
     R: Runtime,
-    F: FnMut(RequestHeaders<'_>) -> Fut,
-    Fut: Future<Output = Result<Response<B>, E>>,
+    F: FnMut(RequestHeaders) -> Fut,
+    Fut: Future<Output = Result<Reply<B>, E>>,
 {
     /// A client with these options; nothing is sent until it is polled.
     pub fn new(options: Options, runtime: R, send: F) -> Self {
-        Self::with_state(State::new(options), runtime, send)
+        Self::with_state(EventSourceState::new(options), runtime, send)
     }
 
     /// A client over a prepared state (a seeded last event ID, a parser with
     /// other limits).
-    pub fn with_state(state: State, runtime: R, send: F) -> Self {
+    pub fn with_state(state: EventSourceState, runtime: R, send: F) -> Self {
         Self {
             state,
             runtime,
@@ -348,6 +430,8 @@ where
             armed: false,
             queue: VecDeque::new(),
             complete_when: None,
+            max_answer_bytes: MAX_ANSWER_BYTES,
+            last_error: None,
         }
     }
 
@@ -363,6 +447,14 @@ where
         self
     }
 
+    /// How much of a 200 answer that is not an event stream is read into
+    /// [`Item::Answer`] (1 MiB by default); the rest is not read.
+    #[must_use]
+    pub fn max_answer_bytes(mut self, bytes: usize) -> Self {
+        self.max_answer_bytes = bytes;
+        self
+    }
+
     /// Marks the stream complete now: the next poll closes the connection
     /// and yields [`Item::Stopped`]`(`[`Stop::Complete`]`)`, after any items
     /// already parsed.
@@ -370,8 +462,8 @@ where
         self.state.mark_complete();
     }
 
-    /// The reconnection state: last event ID, failures, options.
-    pub fn state(&self) -> &State {
+    /// The reconnection state: last event ID, failures, options, URL.
+    pub fn state(&self) -> &EventSourceState {
         &self.state
     }
 
@@ -417,32 +509,29 @@ where
         self.timer = None;
     }
 
-    fn on_response(&mut self, response: Response<B>) {
+    fn on_response(&mut self, response: Reply<B>) {
         let now = self.runtime.now();
         let random = self.runtime.random();
-        let Response {
-            status,
-            content_type,
-            retry_after,
-            body,
-        } = response;
-        let judged = self.state.on_response(
-            now,
-            status,
-            content_type.as_deref(),
-            retry_after.as_deref(),
-            random,
-        );
-        match judged {
+        let Reply { head, body } = response;
+        match self.state.on_response(now, &head, random) {
             Ok(()) => {
-                self.queue.push_back(Item::Opened);
+                self.last_error = None;
+                self.queue.push_back(Item::Open { head });
                 self.phase = Phase::Streaming(Box::pin(body));
                 if let Some(deadline) = self.state.idle_deadline() {
                     self.set_timer(deadline.saturating_sub(now));
                 }
             }
+            Err(Next::Stop(stop @ Stop::ContentType)) if head.status() == 200 => {
+                self.phase = Phase::Answering {
+                    head,
+                    body: Box::pin(body),
+                    read: Vec::new(),
+                    stop,
+                };
+            }
             Err(next) => {
-                self.queue.push_back(Item::Rejected { status, body });
+                self.queue.push_back(Item::Rejected { head, body });
                 self.apply(next);
             }
         }
@@ -466,13 +555,85 @@ where
     }
 }
 
-impl<R, F, Fut, B, C, E> Stream for Client<R, F, Fut, B, E>
+impl<R, F, Fut, B, C, BE, E> EventSource<R, F, Fut, B, E>
 where
     R: Runtime,
-    F: FnMut(RequestHeaders<'_>) -> Fut,
-    Fut: Future<Output = Result<Response<B>, E>>,
-    B: Stream<Item = Result<C, E>>,
+    F: FnMut(RequestHeaders) -> Fut,
+    Fut: Future<Output = Result<Reply<B>, E>>,
+    B: Stream<Item = Result<C, BE>>,
     C: AsRef<[u8]>,
+    BE: Into<E>,
+{
+    /// The next event, skipping the other items: `Ok(None)` at the end
+    /// ([`Stop::Complete`], or [`Stop::NoContent`], the server's way to say
+    /// stop), `Err` for any other stop, with the transport error behind it.
+    /// Reconnections happen underneath; poll the items instead to see them.
+    ///
+    /// # Errors
+    ///
+    /// [`Failure`]: the stream stopped for another reason than its end.
+    pub async fn next_event(&mut self) -> Result<Option<OwnedEvent>, Failure<E>> {
+        loop {
+            let item = core::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await;
+            match item {
+                Some(Item::Event(event)) => return Ok(Some(event)),
+                Some(Item::Error(error)) => self.last_error = Some(error),
+                Some(Item::Stopped(Stop::Complete | Stop::NoContent)) | None => return Ok(None),
+                Some(Item::Stopped(stop)) => {
+                    let error = self.last_error.take();
+                    return Err(Failure { stop, error });
+                }
+                Some(_) => {}
+            }
+        }
+    }
+
+    fn poll_answer(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let Phase::Answering { body, read, .. } = &mut self.phase else {
+            return Poll::Ready(());
+        };
+        let limit = self.max_answer_bytes;
+        let (error, truncated) = loop {
+            match body.as_mut().poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(chunk))) => {
+                    let chunk = chunk.as_ref();
+                    let room = limit.saturating_sub(read.len());
+                    read.extend_from_slice(chunk.get(..room).unwrap_or(chunk));
+                    if chunk.len() > room {
+                        break (None, true);
+                    }
+                }
+                Poll::Ready(Some(Err(error))) => break (Some(error.into()), false),
+                Poll::Ready(None) => break (None, false),
+            }
+        };
+        if let Phase::Answering {
+            head, read, stop, ..
+        } = mem::replace(&mut self.phase, Phase::Done)
+        {
+            match error {
+                Some(error) => self.queue.push_back(Item::Error(error)),
+                None => self.queue.push_back(Item::Answer {
+                    head,
+                    body: read,
+                    truncated,
+                }),
+            }
+            self.stop(stop);
+        }
+        Poll::Ready(())
+    }
+}
+
+impl<R, F, Fut, B, C, BE, E> Stream for EventSource<R, F, Fut, B, E>
+where
+    R: Runtime,
+    F: FnMut(RequestHeaders) -> Fut,
+    Fut: Future<Output = Result<Reply<B>, E>>,
+    B: Stream<Item = Result<C, BE>>,
+    C: AsRef<[u8]>,
+    BE: Into<E>,
 {
     type Item = Item<B, E>;
 
@@ -486,8 +647,14 @@ where
                 this.stop(Stop::Complete);
                 continue;
             }
+            if let Phase::Answering { .. } = this.phase {
+                match this.poll_answer(cx) {
+                    Poll::Ready(()) => continue,
+                    Poll::Pending => return Poll::Pending,
+                }
+            }
             match mem::replace(&mut this.phase, Phase::Done) {
-                Phase::Done => return Poll::Ready(None),
+                Phase::Done | Phase::Answering { .. } => return Poll::Ready(None),
                 Phase::Start => {
                     let request = (this.send)(this.state.request_headers());
                     this.phase = Phase::Sending(Box::pin(request));
@@ -501,13 +668,12 @@ where
                     Poll::Ready(Err(error)) => {
                         this.queue.push_back(Item::Error(error));
                         let random = this.runtime.random();
-                        let next = this.state.on_error(random);
+                        let next = this.state.on_send_error(random);
                         this.apply(next);
                     }
                 },
                 Phase::Streaming(mut body) => match body.as_mut().poll_next(cx) {
                     Poll::Ready(Some(Ok(chunk))) => {
-                        this.phase = Phase::Streaming(body);
                         let now = this.runtime.now();
                         let mut into = ToItems {
                             queue: &mut this.queue,
@@ -518,9 +684,19 @@ where
                         if into.complete {
                             this.state.mark_complete();
                         }
+                        if this.state.is_stopped() {
+                            // OnLimit::Stop: the rest of this connection
+                            // is not read; it ends here.
+                            drop(body);
+                            let random = this.runtime.random();
+                            let next = this.state.on_end(random);
+                            this.apply(next);
+                        } else {
+                            this.phase = Phase::Streaming(body);
+                        }
                     }
                     Poll::Ready(Some(Err(error))) => {
-                        this.queue.push_back(Item::Error(error));
+                        this.queue.push_back(Item::Error(error.into()));
                         let random = this.runtime.random();
                         let next = this.state.on_error(random);
                         this.apply(next);

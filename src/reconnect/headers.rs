@@ -1,7 +1,16 @@
-//! The headers of the next request, as `EventSource` sends them.
+//! The headers of the next request, as `EventSource` sends them, and where
+//! to send it.
 
-/// The headers to add to the next request: `Accept: text/event-stream`,
-/// `Cache-Control: no-cache`, and `Last-Event-ID` when there is one.
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// What the next request carries: `Accept` ([`Options::accept`],
+/// `text/event-stream` by default), `Cache-Control: no-cache`, and
+/// `Last-Event-ID` when there is one; and the URL to send it to when a
+/// response came from another one ([`url`](Self::url), after redirects).
+///
+/// It owns its values, so a request function can move it into the `async`
+/// block that sends the request.
 ///
 /// Values are raw bytes, ready for any HTTP client. The last event ID is
 /// sent only when it is non-empty (an empty header would tell some servers
@@ -23,38 +32,109 @@
 /// ]);
 /// assert_eq!(RequestHeaders::new(b"").iter().count(), 2);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RequestHeaders<'a> {
-    last_event_id: &'a [u8],
+///
+/// [`Options::accept`]: super::Options::accept
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestHeaders {
+    last_event_id: Vec<u8>,
+    accept: &'static str,
+    url: Option<String>,
 }
 
-impl<'a> RequestHeaders<'a> {
+impl RequestHeaders {
     /// The headers for a stream whose last event ID is `last_event_id`.
-    pub const fn new(last_event_id: &'a [u8]) -> Self {
-        Self { last_event_id }
+    pub fn new(last_event_id: &[u8]) -> Self {
+        Self {
+            last_event_id: last_event_id.to_vec(),
+            accept: super::options::ACCEPT,
+            url: None,
+        }
+    }
+
+    /// With this `Accept` value instead of `text/event-stream`.
+    #[must_use]
+    pub fn with_accept(mut self, accept: &'static str) -> Self {
+        self.accept = accept;
+        self
+    }
+
+    /// With the URL the last response came from.
+    #[must_use]
+    pub fn with_url(mut self, url: Option<String>) -> Self {
+        self.url = url;
+        self
     }
 
     /// The `Last-Event-ID` value to send, if any.
-    pub fn last_event_id(&self) -> Option<&'a [u8]> {
-        let id = self.last_event_id;
+    pub fn last_event_id(&self) -> Option<&[u8]> {
+        let id = self.last_event_id.as_slice();
         let valid = id.iter().all(|&b| b == b'\t' || (b >= 0x20 && b != 0x7F));
         (!id.is_empty() && valid).then_some(id)
     }
 
+    /// Where the last response came from, if the HTTP client said
+    /// ([`Head::with_url`](super::Head::with_url)): after a redirect, the
+    /// redirect's target, where the next request goes, as `EventSource`
+    /// reconnects there. `None`: send it to the URL you started with.
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
+    /// The `Accept` value.
+    pub fn accept(&self) -> &'static str {
+        self.accept
+    }
+
     /// Every header, names in lower case.
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &'a [u8])> {
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &[u8])> {
         [
-            ("accept", &b"text/event-stream"[..]),
-            ("cache-control", b"no-cache"),
+            ("accept", self.accept.as_bytes()),
+            ("cache-control", &b"no-cache"[..]),
         ]
         .into_iter()
         .chain(self.last_event_id().map(|id| ("last-event-id", id)))
+    }
+
+    /// The headers as an `http::HeaderMap` (feature `http-body`), for
+    /// reqwest's `RequestBuilder::headers` or any `http`-based client. An
+    /// `Accept` you set afterwards with reqwest's `header` is added beside
+    /// this one: give yours to [`Options::accept`](super::Options::accept)
+    /// instead.
+    #[cfg(feature = "http-body")]
+    pub fn header_map(&self) -> http::HeaderMap {
+        let mut map = http::HeaderMap::new();
+        self.insert_into(&mut map, true);
+        map
+    }
+
+    /// Adds the headers to an `http` request builder (feature `http-body`):
+    /// an `Accept` or `Cache-Control` the builder already has is kept (the
+    /// caller's replaces the default), `Last-Event-ID` replaces any.
+    #[cfg(feature = "http-body")]
+    pub fn apply(&self, mut builder: http::request::Builder) -> http::request::Builder {
+        if let Some(map) = builder.headers_mut() {
+            self.insert_into(map, false);
+        }
+        builder
+    }
+
+    #[cfg(feature = "http-body")]
+    fn insert_into(&self, map: &mut http::HeaderMap, replace: bool) {
+        for (name, value) in self.iter() {
+            let name = http::HeaderName::from_static(name);
+            let theirs = name != "last-event-id" && map.contains_key(&name);
+            // The values were checked: an ID that is no valid value is not sent.
+            if let (true, Ok(value)) = (replace || !theirs, http::HeaderValue::from_bytes(value)) {
+                map.insert(name, value);
+            }
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::RequestHeaders;
+    use alloc::vec::Vec;
 
     #[test]
     fn the_id_is_sent_only_when_non_empty_and_a_valid_value() {
@@ -71,5 +151,29 @@ mod tests {
             assert_eq!(RequestHeaders::new(bad).last_event_id(), None);
             assert_eq!(RequestHeaders::new(bad).iter().count(), 2);
         }
+    }
+
+    #[cfg(feature = "http-body")]
+    #[test]
+    fn the_callers_accept_replaces_the_default() {
+        let headers = RequestHeaders::new(b"7");
+        let builder = http::Request::post("http://127.0.0.1/")
+            .header("accept", "application/json, text/event-stream")
+            .header("last-event-id", "stale");
+        let request = headers.apply(builder).body(()).unwrap();
+        let values = |name| -> Vec<&[u8]> {
+            let all = request.headers().get_all(name);
+            all.iter().map(http::HeaderValue::as_bytes).collect()
+        };
+        assert_eq!(
+            values("accept"),
+            [&b"application/json, text/event-stream"[..]]
+        );
+        assert_eq!(values("cache-control"), [&b"no-cache"[..]]);
+        assert_eq!(values("last-event-id"), [&b"7"[..]]);
+        let mcp = RequestHeaders::new(b"").with_accept("application/json, text/event-stream");
+        let map = mcp.header_map();
+        assert_eq!(map["accept"], "application/json, text/event-stream");
+        assert!(!map.contains_key("last-event-id"));
     }
 }

@@ -1,9 +1,9 @@
-//! What a [`State`](super::State) is allowed to do: delays, limits, which
+//! What a [`EventSourceState`](super::EventSourceState) is allowed to do: delays, limits, which
 //! responses are retried.
 
 use core::time::Duration;
 
-/// The reconnection rules a [`State`](super::State) applies, built from
+/// The reconnection rules a [`EventSourceState`](super::EventSourceState) applies, built from
 /// [`Options::new`] (the defaults) with the setters below.
 ///
 /// ```
@@ -26,7 +26,12 @@ pub struct Options {
     pub(super) idle_timeout: Option<Duration>,
     pub(super) check_content_type: bool,
     pub(super) retry_statuses: StatusSet,
+    pub(super) accept: &'static str,
+    pub(super) resend_before_open: bool,
 }
+
+/// The `Accept` value `EventSource` sends.
+pub(super) const ACCEPT: &str = "text/event-stream";
 
 impl Default for Options {
     fn default() -> Self {
@@ -37,8 +42,10 @@ impl Default for Options {
 impl Options {
     /// The defaults: reconnection time 3 s until the stream sets one
     /// (Chromium's), delays between 100 ms and 60 s, retries without limit,
-    /// no idle timeout, the content type checked, and every status other than
-    /// 200 and 204 fatal (the spec's rule).
+    /// no idle timeout, the content type checked, every status other than
+    /// 200 and 204 fatal (the spec's rule), `Accept: text/event-stream`, and
+    /// a request that got no response not sent again before the stream has
+    /// opened once ([`resend_before_open`](Self::resend_before_open)).
     pub const fn new() -> Self {
         Self {
             reconnection_time: Duration::from_millis(3000),
@@ -48,7 +55,38 @@ impl Options {
             idle_timeout: None,
             check_content_type: true,
             retry_statuses: StatusSet::EMPTY,
+            accept: ACCEPT,
+            resend_before_open: false,
         }
+    }
+
+    /// The `Accept` header to send instead of `text/event-stream`: an MCP
+    /// client takes `application/json, text/event-stream`. It replaces the
+    /// default, it is not added beside it.
+    #[must_use]
+    pub const fn accept(mut self, accept: &'static str) -> Self {
+        self.accept = accept;
+        self
+    }
+
+    /// Whether a request that got no response at all (the connection was
+    /// refused, or broke before the response head) is sent again before the
+    /// stream has opened once. Off by default: the server may have acted on
+    /// a request whose answer never came, and sending a POST again repeats
+    /// its side effect (an MCP `tools/call`, a billed LLM completion; RFC
+    /// 9110 §9.2.2 asks clients not to retry non-idempotent requests
+    /// automatically; LaunchDarkly's client does not retry a failed first
+    /// connection by default either). The stream then stops with
+    /// [`Stop::RequestFailed`](super::Stop::RequestFailed).
+    ///
+    /// Turn it on for a GET, as `EventSource` retries one after a network
+    /// error. Once a stream has opened, the server has taken the request
+    /// and what follows is resumption (with `Last-Event-ID`): failures are
+    /// reconnected whatever this says.
+    #[must_use]
+    pub const fn resend_before_open(mut self, resend: bool) -> Self {
+        self.resend_before_open = resend;
+        self
     }
 
     /// The reconnection time until the stream sends a `retry` field.

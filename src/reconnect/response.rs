@@ -1,10 +1,10 @@
 //! Judging a response before reading its body: the spec's rules (200 with
-//! `text/event-stream` opens, 204 stops, anything else fails) and the
-//! caller's policy for statuses worth retrying.
+//! `text/event-stream` opens, 204 stops, anything else fails), an encoded
+//! body refused, and the caller's policy for statuses worth retrying.
 
 use core::time::Duration;
 
-use super::{Options, Stop};
+use super::{Head, Options, Stop};
 use crate::adapters::trim_ows;
 use crate::is_event_stream;
 
@@ -20,29 +20,28 @@ pub(super) enum Judgement {
     Stop(Stop),
 }
 
-pub(super) fn judge(
-    options: &Options,
-    status: u16,
-    content_type: Option<&[u8]>,
-    retry_after: Option<&[u8]>,
-) -> Judgement {
+pub(super) fn judge(options: &Options, head: &Head) -> Judgement {
+    let status = head.status();
     match status {
-        200 if !options.check_content_type || content_type.is_some_and(is_event_stream) => {
+        // Compressed bytes are not the stream's text, whatever the type says.
+        200 if head.content_encoding().is_some() => Judgement::Stop(Stop::ContentEncoding),
+        200 if !options.check_content_type || head.content_type().is_some_and(is_event_stream) => {
             Judgement::Open
         }
         200 => Judgement::Stop(Stop::ContentType),
         204 => Judgement::Stop(Stop::NoContent),
         _ if options.retries_status(status) => Judgement::Retry {
             status,
-            after: retry_after.and_then(parse_retry_after),
+            after: head.retry_after(),
         },
         _ => Judgement::Stop(Stop::Status(status)),
     }
 }
 
 /// A `Retry-After` value in delta-seconds (`1*DIGIT`, spaces around
-/// allowed); `None` for anything else, HTTP-dates included (the backoff
-/// applies then). Values past `u64::MAX` seconds saturate.
+/// allowed); `None` for anything else, HTTP-dates included
+/// ([`Head::retry_after`] reads those, against the response's `Date`).
+/// Values past `u64::MAX` seconds saturate.
 ///
 /// ```
 /// use core::time::Duration;
@@ -68,8 +67,19 @@ pub fn parse_retry_after(value: &[u8]) -> Option<Duration> {
 mod tests {
     use super::*;
 
+    fn head(status: u16, ct: Option<&str>, retry_after: Option<&str>) -> Head {
+        let mut head = Head::new(status);
+        if let Some(ct) = ct {
+            head.push_header("content-type", ct);
+        }
+        if let Some(value) = retry_after {
+            head.push_header("retry-after", value);
+        }
+        head
+    }
+
     fn judged(options: &Options, status: u16, ct: &str) -> Judgement {
-        judge(options, status, Some(ct.as_bytes()), Some(b" 7 "))
+        judge(options, &head(status, Some(ct), Some(" 7 ")))
     }
 
     #[test]
@@ -95,11 +105,26 @@ mod tests {
             );
         }
         assert_eq!(
-            judge(&o, 200, None, None),
+            judge(&o, &head(200, None, None)),
             Judgement::Stop(Stop::ContentType)
         );
         let lax = Options::new().check_content_type(false);
-        assert_eq!(judge(&lax, 200, None, None), Judgement::Open);
+        assert_eq!(judge(&lax, &head(200, None, None)), Judgement::Open);
+    }
+
+    #[test]
+    fn an_encoded_body_is_refused_even_without_the_type_check() {
+        for options in [Options::new(), Options::new().check_content_type(false)] {
+            let gzip =
+                head(200, Some("text/event-stream"), None).with_header("content-encoding", "gzip");
+            assert_eq!(
+                judge(&options, &gzip),
+                Judgement::Stop(Stop::ContentEncoding)
+            );
+            let identity = head(200, Some("text/event-stream"), None)
+                .with_header("content-encoding", "identity");
+            assert_eq!(judge(&options, &identity), Judgement::Open);
+        }
     }
 
     #[test]
@@ -131,7 +156,7 @@ mod tests {
             );
         }
         assert_eq!(
-            judge(&gw, 503, None, Some(b"soon")),
+            judge(&gw, &head(503, None, Some("soon"))),
             Judgement::Retry {
                 status: 503,
                 after: None

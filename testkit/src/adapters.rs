@@ -221,7 +221,8 @@ pub fn run_reader(chunks: &[&[u8]], config: Config) -> Outcome {
         match next {
             Some(Ok(event)) => items.push(Ok(event)),
             Some(Err(ReadError::Parse(error))) => items.push(Err(normalize(error))),
-            Some(Err(ReadError::Transport(error))) => panic!("no I/O error here: {error}"),
+            // `ReadError` is non-exhaustive: a transport error, or a new kind.
+            Some(Err(error)) => panic!("no I/O error here: {error:?}"),
             None => break,
         }
     }
@@ -334,6 +335,7 @@ fn split_boom<T>(
                 booms += 1;
                 None
             }
+            Err(_) => unreachable!("a new kind of ReadError"),
         })
         .collect();
     // Under `Stop` the adapter ends early and polls no more chunks.

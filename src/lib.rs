@@ -204,6 +204,8 @@ mod owned;
 mod parser;
 #[cfg(feature = "alloc")]
 pub mod reconnect;
+#[cfg(feature = "alloc")]
+mod server;
 mod tokenizer;
 
 #[cfg(all(feature = "stream", feature = "bytes"))]
@@ -230,6 +232,14 @@ pub use handler::Handler;
 #[cfg(feature = "alloc")]
 pub use owned::OwnedEvent;
 pub use parser::{Parser, Step};
+#[cfg(feature = "alloc")]
+pub use server::OwnedServerEvent;
+#[cfg(all(feature = "server", feature = "tokio"))]
+pub use server::TokioClock;
+#[cfg(feature = "server")]
+pub use server::{
+    BodyEvent, EventStreamBody, KeepAliveClock, NoKeepAlive, ServeError, EVENT_STREAM_HEADERS,
+};
 pub use tokenizer::{Field, Token, Tokenizer};
 
 /// How a stream ended: from [`Parser::finish`] and [`Tokenizer::finish`].

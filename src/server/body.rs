@@ -87,9 +87,11 @@ impl KeepAliveClock for NoKeepAlive {
     }
 }
 
-/// Why an [`EventStreamBody`] ended early. The events before it were all
-/// written; an HTTP server then aborts the response (HTTP/1 closes the
-/// connection), so the client sees the stream cut and reconnects.
+/// Why an [`EventStreamBody`] ended early. The events before it were handed
+/// to the server; the server then aborts the response (HTTP/1 closes the
+/// connection) and may drop what it had not sent yet, so the client sees the
+/// stream cut (never the invalid event nor anything after it) and
+/// reconnects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ServeError<E> {
     /// The source stream yielded this error.
@@ -237,7 +239,8 @@ impl<C: KeepAliveClock> KeepAlive<C> {
 ///   then sees the receiver gone); without keep-alives an idle server may
 ///   notice only when it next writes.
 /// - An error from the source, or an event with an invalid value, ends the
-///   body with a [`ServeError`] after the events before it.
+///   body with a [`ServeError`] after the events before it (which the
+///   server may not send: it aborts the response).
 ///
 /// ```
 /// use std::time::Duration;

@@ -104,9 +104,9 @@ impl OwnedServerEvent {
     }
 
     /// Adds lines of data, each line of `text` (split at CR, LF and CRLF)
-    /// written as `data: ` + `prefix` + line. The client reads back `prefix`
-    /// + line for each line, joined by LF, after any parts before (joined by
-    /// LF too). Datastar's keys are such prefixes:
+    /// written as `data: `, `prefix`, the line. The client reads back the
+    /// prefix and the line for each line, joined by LF, after any parts
+    /// before (joined by LF too). Datastar's keys are such prefixes:
     ///
     /// ```
     /// use ssewire::OwnedServerEvent;

@@ -113,6 +113,10 @@ impl futures_core::Stream for Source {
 
 type Body = EventStreamBody<Source, ManualClock>;
 
+/// What a reader must see of one queued event: the event (if it has data)
+/// and its retry.
+type Expect = (Option<Ev>, Option<u64>);
+
 struct NoWake;
 
 impl std::task::Wake for NoWake {
@@ -201,7 +205,7 @@ pub fn body(input: &[u8]) {
     }
     // Beside each item of the queue: what a reader must see of it once the
     // body has taken it from the source.
-    let expect: RefCell<VecDeque<Option<(Option<Ev>, Option<u64>)>>> = RefCell::default();
+    let expect: RefCell<VecDeque<Option<Expect>>> = RefCell::default();
     let mut body = Some(body);
     let mut out = Vec::new();
     let mut last_id = String::new();

@@ -363,6 +363,12 @@ where
         let Some(source) = &mut self.source else {
             return;
         };
+        // Room for a frame and its last event, so that it is not grown (and
+        // copied) event by event; the room left after a frame was sent is
+        // reused, and a new buffer is taken only when it runs out.
+        if self.out.capacity().saturating_sub(self.out.len()) < FRAME_BYTES / 4 {
+            self.out.reserve(FRAME_BYTES + FRAME_BYTES / 4);
+        }
         while self.out.len() < FRAME_BYTES {
             match source.as_mut().poll_next(cx) {
                 Poll::Ready(Some(event)) => {

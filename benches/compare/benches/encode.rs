@@ -13,11 +13,13 @@
 //! - `ssewire/vec-per-event`: a new `Vec` sized by `encoded_len` per event
 //!   (what it costs to hand each event off as its own buffer);
 //! - `ssewire/slice`: `encode_into` a reused `&mut [u8]`;
-//! - `ssewire/body`: `OwnedServerEvent`s (built in the timed loop, from the
-//!   corpus's text copied into owned `String`s, as axum copies it) through
-//!   an `EventStreamBody`, polled frame by frame on a no-op waker like axum's
+//! - `ssewire/body`: `OwnedServerEvent`s built in the timed loop through an
+//!   `EventStreamBody`, polled frame by frame on a no-op waker like axum's
 //!   `Sse` below (the body puts the events that are ready into frames of
-//!   about 16 KiB);
+//!   about 16 KiB). The events borrow the corpus's `'static` text, as they
+//!   would take a `String` a server made (moved in, not copied); the body
+//!   copies it once into its frame, where axum copies it once into the
+//!   event's buffer;
 //! - `sse-stream`: `Bytes::try_from(Sse)`, on `Sse` values cloned before the
 //!   timed routine (its API takes owned `String`s; freeing them is timed);
 //! - `axum`: `Event::default().event(..).id(..).data(..)` (building is
@@ -151,9 +153,9 @@ fn axum_frames(events: &'static [Ev], mut each: impl FnMut(&Bytes)) {
 /// ssewire: the corpus as owned events through an `EventStreamBody`.
 fn body_frames(events: &'static [Ev], mut each: impl FnMut(&Bytes)) {
     let stream = futures::stream::iter(events.iter().map(|ev| {
-        let mut event = OwnedServerEvent::new(ev.data.clone()).event_type(ev.event_type);
+        let mut event = OwnedServerEvent::new(ev.data.as_str()).event_type(ev.event_type);
         if let Some(id) = &ev.id {
-            event = event.id(id.clone());
+            event = event.id(id.as_str());
         }
         event
     }));

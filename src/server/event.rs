@@ -50,7 +50,36 @@ pub struct OwnedServerEvent {
     /// The first data part (most events have one), then the others.
     data: Option<Part>,
     more_data: Vec<Part>,
-    error: Option<EncodeError>,
+    /// The first invalid value (a byte, not the 24 of an `EncodeError`:
+    /// events are moved through streams and channels).
+    error: Option<Invalid>,
+}
+
+/// The [`EncodeError`]s a setter can record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Invalid {
+    LineBreakInEventType,
+    LineBreakInId,
+    NulInId,
+}
+
+impl Invalid {
+    fn of(error: EncodeError) -> Self {
+        match error {
+            EncodeError::LineBreakInEventType => Self::LineBreakInEventType,
+            EncodeError::NulInId => Self::NulInId,
+            // The checks return only these three.
+            _ => Self::LineBreakInId,
+        }
+    }
+
+    fn error(self) -> EncodeError {
+        match self {
+            Self::LineBreakInEventType => EncodeError::LineBreakInEventType,
+            Self::LineBreakInId => EncodeError::LineBreakInId,
+            Self::NulInId => EncodeError::NulInId,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -218,7 +247,7 @@ impl OwnedServerEvent {
     /// The first invalid value given to a setter, if any.
     #[must_use]
     pub fn error(&self) -> Option<EncodeError> {
-        self.error
+        self.error.map(Invalid::error)
     }
 
     /// The event, if every value given was valid.
@@ -227,7 +256,7 @@ impl OwnedServerEvent {
     ///
     /// The first invalid value's.
     pub fn check(self) -> Result<Self, EncodeError> {
-        match self.error {
+        match self.error() {
             Some(error) => Err(error),
             None => Ok(self),
         }
@@ -298,14 +327,14 @@ impl OwnedServerEvent {
     }
 
     fn check_ref(&self) -> Result<(), EncodeError> {
-        match self.error {
+        match self.error() {
             Some(error) => Err(error),
             None => Ok(()),
         }
     }
 
     fn fail(&mut self, error: EncodeError) {
-        self.error.get_or_insert(error);
+        self.error.get_or_insert(Invalid::of(error));
     }
 
     /// The event, valid or not (callers check [`error`](Self::error) first).

@@ -66,8 +66,10 @@ pub fn app() -> Router {
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     event
                 });
+                // A cut stream is reopened after 250 ms; `done` closes it.
                 EventStreamBody::new(events)
                     .keep_alive(Duration::from_secs(15), TokioClock::new())
+                    .retry(Duration::from_millis(250))
                     .into_response()
             }),
         )

@@ -107,10 +107,11 @@ async fn htmx_swaps_each_event_into_its_target_and_sse_close_closes() {
         },
     ));
     let report = r#"
-document.body.addEventListener("htmx:sseClose", () => setTimeout(() => {
+document.body.addEventListener("htmx:sseClose", (e) => setTimeout(() => {
   const html = (id) => document.getElementById(id).innerHTML;
   fetch("/report", { method: "POST", body: JSON.stringify({
-    status: html("status"), list: html("list"), message: html("message") }) });
+    status: html("status"), list: html("list"), message: html("message"),
+    readyState: e.detail.source.readyState }) });
 }, 300));
 "#;
     let got = run_page(&chromium, app, htmx_page::PAGE, report).await;
@@ -129,7 +130,9 @@ document.body.addEventListener("htmx:sseClose", () => setTimeout(() => {
     // The multi-line fragment and the CR/CRLF data really were multi-line.
     assert_eq!(got["list"], "<ul>\n<li>one</li>\n<li>two</li>\n</ul>");
     assert_eq!(got["message"], "<p>cr</p>\n<p>crlf</p>\n<p>lf</p>\n");
-    // sse-close closed the EventSource: it did not reconnect.
+    // sse-close closed the EventSource (CLOSED is 2), and it did not
+    // reconnect, which it would within 250 ms (the stream's `retry`).
+    assert_eq!(got["readyState"], 2);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(streams.load(Ordering::SeqCst), 1, "event stream requests");
 }

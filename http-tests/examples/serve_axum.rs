@@ -21,12 +21,8 @@ async fn events() -> impl IntoResponse {
     tokio::spawn(async move {
         for n in 1.. {
             let tick = serde_json::json!({ "tick": n, "unit": "s" });
-            let event = OwnedServerEvent::json(&tick).expect("a JSON value");
-            if tx
-                .send(event.event_type("tick").numeric_id(n))
-                .await
-                .is_err()
-            {
+            let event = OwnedServerEvent::json(&tick).expect("JSON").numeric_id(n);
+            if tx.send(event.event_type("tick")).await.is_err() {
                 return println!("client disconnected after {} events", n - 1);
             }
             tokio::time::sleep(Duration::from_secs(1)).await;

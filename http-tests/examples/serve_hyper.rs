@@ -16,6 +16,18 @@ use hyper_util::rt::TokioIo;
 use ssewire::{EventStreamBody, OwnedServerEvent, TokioClock};
 use tokio::sync::mpsc;
 
+/// One event a second, until the client has gone.
+async fn ticks(tx: mpsc::Sender<OwnedServerEvent>) {
+    for n in 1.. {
+        let tick = serde_json::json!({ "tick": n, "unit": "s" });
+        let event = OwnedServerEvent::json(&tick).expect("JSON").numeric_id(n);
+        if tx.send(event.event_type("tick")).await.is_err() {
+            return println!("client disconnected after {} events", n - 1);
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -24,23 +36,10 @@ async fn main() -> std::io::Result<()> {
         let (socket, _) = listener.accept().await?;
         let service = service_fn(|_request| async {
             let (tx, rx) = mpsc::channel(16);
-            tokio::spawn(async move {
-                for n in 1.. {
-                    let tick = serde_json::json!({ "tick": n, "unit": "s" });
-                    let event = OwnedServerEvent::json(&tick).expect("a JSON value");
-                    if tx
-                        .send(event.event_type("tick").numeric_id(n))
-                        .await
-                        .is_err()
-                    {
-                        return println!("client disconnected after {} events", n - 1);
-                    }
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                }
-            });
+            tokio::spawn(ticks(tx));
             let events = stream::unfold(rx, |mut rx| async { Some((rx.recv().await?, rx)) });
-            let body =
-                EventStreamBody::new(events).keep_alive(Duration::from_secs(15), TokioClock::new());
+            let clock = TokioClock::new();
+            let body = EventStreamBody::new(events).keep_alive(Duration::from_secs(15), clock);
             Ok::<_, Infallible>(body.into_response())
         });
         let io = TokioIo::new(socket);

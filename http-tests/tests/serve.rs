@@ -317,3 +317,59 @@ async fn an_invalid_event_cuts_the_stream() {
     })
     .await;
 }
+
+/// The next frame of `body`, and when it came.
+async fn next_frame<B>(body: &mut B, start: tokio::time::Instant) -> (Duration, bytes::Bytes)
+where
+    B: hyper::body::Body<Data = bytes::Bytes> + Unpin,
+    B::Error: std::fmt::Debug,
+{
+    let frame = body.frame().await.unwrap().unwrap().into_data().unwrap();
+    (start.elapsed(), frame)
+}
+
+/// `TokioClock` under tokio's paused clock: the keep-alive comes exactly one
+/// interval after the last write, each time, and a write restarts it.
+#[tokio::test(start_paused = true)]
+async fn tokio_clock_keep_alives_at_exact_intervals() {
+    let (tx, rx) = mpsc::channel::<OwnedServerEvent>(4);
+    let events = stream::unfold(rx, |mut rx| async { Some((rx.recv().await?, rx)) });
+    let mut body = EventStreamBody::new(events)
+        .keep_alive(Duration::from_secs(15), TokioClock::new())
+        .retry(Duration::from_secs(1));
+    let start = tokio::time::Instant::now();
+    assert_eq!(
+        next_frame(&mut body, start).await,
+        (Duration::ZERO, bytes::Bytes::from("retry: 1000\n\n"))
+    );
+    assert_eq!(
+        next_frame(&mut body, start).await,
+        (Duration::from_secs(15), bytes::Bytes::from(":\n"))
+    );
+    assert_eq!(
+        next_frame(&mut body, start).await,
+        (Duration::from_secs(30), bytes::Bytes::from(":\n"))
+    );
+    // An event at 40 s: the next keep-alive is at 55 s, not 45 s.
+    let sender = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        tx.send(OwnedServerEvent::new("x").numeric_id(1))
+            .await
+            .unwrap();
+        tx
+    });
+    assert_eq!(
+        next_frame(&mut body, start).await,
+        (
+            Duration::from_secs(40),
+            bytes::Bytes::from("id: 1\ndata: x\n\n")
+        )
+    );
+    assert_eq!(
+        next_frame(&mut body, start).await,
+        (Duration::from_secs(55), bytes::Bytes::from(":\n"))
+    );
+    drop(sender.await.unwrap());
+    // The source ended: the body ends.
+    assert!(body.frame().await.is_none());
+}

@@ -152,7 +152,7 @@ impl<W: std::io::Write> ByteSink for IoSink<W> {
 
 /// Counts what it is given: [`ServerEvent::encoded_len`] is the emission
 /// itself, measured.
-struct Count(usize);
+pub(crate) struct Count(pub(crate) usize);
 
 impl ByteSink for Count {
     type Error = Infallible;
@@ -164,9 +164,9 @@ impl ByteSink for Count {
 }
 
 /// Passes bytes on and counts them, for the lengths the writers return.
-struct Counted<S> {
-    sink: S,
-    written: usize,
+pub(crate) struct Counted<S> {
+    pub(crate) sink: S,
+    pub(crate) written: usize,
 }
 
 impl<S: ByteSink> ByteSink for Counted<S> {
@@ -322,9 +322,7 @@ impl<'a> ServerEvent<'a> {
     ///
     /// [`EncodeError::LineBreakInEventType`] if it contains a CR or LF.
     pub fn event_type(mut self, event_type: &'a str) -> Result<Self, EncodeError> {
-        if find_byte(event_type.as_bytes(), |b| matches!(b, b'\r' | b'\n')).is_some() {
-            return Err(EncodeError::LineBreakInEventType);
-        }
+        check_event_type(event_type)?;
         self.event_type = (!event_type.is_empty()).then_some(event_type);
         Ok(self)
     }
@@ -337,14 +335,9 @@ impl<'a> ServerEvent<'a> {
     /// [`EncodeError::LineBreakInId`] if it contains a CR or LF,
     /// [`EncodeError::NulInId`] if it contains a NUL.
     pub fn id(mut self, id: &'a str) -> Result<Self, EncodeError> {
-        match find_byte(id.as_bytes(), |b| matches!(b, b'\r' | b'\n' | b'\0')) {
-            Some(b'\0') => Err(EncodeError::NulInId),
-            Some(_) => Err(EncodeError::LineBreakInId),
-            None => {
-                self.id = Some(id);
-                Ok(self)
-            }
-        }
+        check_id(id)?;
+        self.id = Some(id);
+        Ok(self)
     }
 
     /// Sets the client's reconnection time, in milliseconds (`retry` field).
@@ -416,12 +409,17 @@ impl<'a> ServerEvent<'a> {
     pub fn data_writer<S: ByteSink>(&self, sink: S) -> Result<DataWriter<S>, S::Error> {
         let mut sink = Counted { sink, written: 0 };
         self.emit_fields(&mut sink)?;
-        sink.put(b"data: ")?;
         let mut writer = DataWriter {
             sink,
             after_cr: false,
+            prefix: b"",
+            started: false,
         };
-        writer.push_bytes(self.data.unwrap_or_default())?;
+        if let Some(data) = self.data {
+            // Data given, even empty, is a line already begun.
+            writer.start_line()?;
+            writer.push_bytes(data)?;
+        }
         Ok(writer)
     }
 
@@ -430,7 +428,7 @@ impl<'a> ServerEvent<'a> {
         match self.data {
             Some(data) => {
                 sink.put(b"data: ")?;
-                emit_data(&mut sink, data, &mut false)?;
+                emit_data(&mut sink, b"", data, &mut false)?;
                 // The last data line's end, and the blank line: dispatch.
                 sink.put(b"\n\n")
             }
@@ -561,6 +559,11 @@ pub struct DataWriter<S: ByteSink> {
     /// The last piece ended in a CR, already written as a line break: an LF
     /// at the start of the next piece completes it and is skipped.
     after_cr: bool,
+    /// Written at the start of every data line (after `data: `); empty
+    /// until [`DataWriter::prefixed_lines`].
+    prefix: &'static [u8],
+    /// A `data: ` line is open (the first is begun by the first piece).
+    started: bool,
 }
 
 impl<S: ByteSink> DataWriter<S> {
@@ -581,7 +584,63 @@ impl<S: ByteSink> DataWriter<S> {
     ///
     /// The sink's; the event is then incomplete.
     pub fn push_bytes(&mut self, piece: &[u8]) -> Result<(), S::Error> {
-        emit_data(&mut self.sink, piece, &mut self.after_cr)
+        if piece.is_empty() {
+            return Ok(());
+        }
+        if !self.started {
+            self.start_line()?;
+        }
+        emit_data(&mut self.sink, self.prefix, piece, &mut self.after_cr)
+    }
+
+    /// Ends the current data line (if one was begun) and begins a new one
+    /// with `prefix`, which also begins every line that the pieces pushed
+    /// after it start. The data reads back as `prefix` + line for each line
+    /// of those pieces, joined with LF: what Datastar needs, whose every
+    /// data line starts with its key (`elements `, `signals `).
+    ///
+    /// The prefix is data like any other: a line break in it starts a new
+    /// line. This is a hard boundary: a CR at the end of the piece before it
+    /// is a line break of its own. An empty prefix goes back to plain lines.
+    ///
+    /// ```
+    /// use ssewire::ServerEvent;
+    ///
+    /// let mut out = Vec::new();
+    /// let event = ServerEvent::without_data().event_type("datastar-patch-elements")?;
+    /// let mut data = event.data_writer(&mut out)?;
+    /// data.prefixed_lines("selector ")?;
+    /// data.push("#list")?;
+    /// data.prefixed_lines("elements ")?;
+    /// data.push("<li>one</li>\n<li>two</li>")?;
+    /// data.finish()?;
+    /// assert_eq!(
+    ///     out,
+    ///     b"event: datastar-patch-elements\n\
+    ///       data: selector #list\n\
+    ///       data: elements <li>one</li>\n\
+    ///       data: elements <li>two</li>\n\n"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The sink's; the event is then incomplete.
+    pub fn prefixed_lines(&mut self, prefix: &'static str) -> Result<(), S::Error> {
+        if self.started {
+            self.sink.put(b"\n")?;
+        }
+        self.after_cr = false;
+        self.prefix = prefix.as_bytes();
+        self.start_line()
+    }
+
+    /// `data: ` and the prefix.
+    fn start_line(&mut self) -> Result<(), S::Error> {
+        self.started = true;
+        self.sink.put(b"data: ")?;
+        emit_prefix(&mut self.sink, self.prefix)
     }
 
     /// Ends the event (its last data line and the blank line that dispatches
@@ -591,6 +650,10 @@ impl<S: ByteSink> DataWriter<S> {
     ///
     /// The sink's; the event is then incomplete.
     pub fn finish(mut self) -> Result<usize, S::Error> {
+        if !self.started {
+            // No data at all: one empty line, so that the event dispatches.
+            self.sink.put(b"data: ")?;
+        }
         self.sink.put(b"\n\n")?;
         Ok(self.sink.written)
     }
@@ -601,6 +664,7 @@ impl<S: ByteSink> fmt::Debug for DataWriter<S> {
         f.debug_struct("DataWriter")
             .field("written", &self.sink.written)
             .field("after_cr", &self.after_cr)
+            .field("prefix", &self.prefix)
             .finish_non_exhaustive()
     }
 }
@@ -646,10 +710,27 @@ fn io_error<E: core::error::Error + Send + Sync + 'static>(error: E) -> std::io:
     }
 }
 
+/// An event type is one line.
+pub(crate) fn check_event_type(event_type: &str) -> Result<(), EncodeError> {
+    match find_byte(event_type.as_bytes(), |b| matches!(b, b'\r' | b'\n')) {
+        Some(_) => Err(EncodeError::LineBreakInEventType),
+        None => Ok(()),
+    }
+}
+
+/// An ID is one line without NUL; the first offending byte names the error.
+pub(crate) fn check_id(id: &str) -> Result<(), EncodeError> {
+    match find_byte(id.as_bytes(), |b| matches!(b, b'\r' | b'\n' | b'\0')) {
+        Some(b'\0') => Err(EncodeError::NulInId),
+        Some(_) => Err(EncodeError::LineBreakInId),
+        None => Ok(()),
+    }
+}
+
 /// The first byte of `value` that `is_bad`. Event types and IDs are short: a
 /// plain loop beats `memchr`'s call and dispatch there (measured: the check
 /// was a quarter of the time of a 30-byte event); long ones go to `memchr`.
-fn find_byte(value: &[u8], is_bad: impl Fn(u8) -> bool) -> Option<u8> {
+pub(crate) fn find_byte(value: &[u8], is_bad: impl Fn(u8) -> bool) -> Option<u8> {
     if value.len() <= 64 {
         return value.iter().copied().find(|&b| is_bad(b));
     }
@@ -659,17 +740,23 @@ fn find_byte(value: &[u8], is_bad: impl Fn(u8) -> bool) -> Option<u8> {
 }
 
 /// `prefix`, `value`, LF.
-fn emit_line<S: ByteSink>(mut sink: S, prefix: &[u8], value: &[u8]) -> Result<(), S::Error> {
+pub(crate) fn emit_line<S: ByteSink>(
+    mut sink: S,
+    prefix: &[u8],
+    value: &[u8],
+) -> Result<(), S::Error> {
     sink.put(prefix)?;
     sink.put(value)?;
     sink.put(b"\n")
 }
 
 /// Writes a piece of data after a `data: ` prefix, starting a new `data: `
-/// line at each line break. `after_cr` carries a CR at the end of the piece
-/// over to the next one, so that its LF is not a second break.
-fn emit_data<S: ByteSink>(
+/// line, followed by `line_prefix`, at each line break. `after_cr` carries a
+/// CR at the end of the piece over to the next one, so that its LF is not a
+/// second break.
+pub(crate) fn emit_data<S: ByteSink>(
     mut sink: S,
+    line_prefix: &[u8],
     mut piece: &[u8],
     after_cr: &mut bool,
 ) -> Result<(), S::Error> {
@@ -683,11 +770,27 @@ fn emit_data<S: ByteSink>(
         let (line, tail) = piece.split_at(at);
         sink.put(line)?;
         sink.put(b"\ndata: ")?;
+        emit_prefix(&mut sink, line_prefix)?;
         // A CR as the last byte: its LF, if any, is in the next piece.
         *after_cr = tail == b"\r";
         piece = skip_line_break(tail);
     }
     sink.put(piece)
+}
+
+/// A line prefix, after a `data: `: its own line breaks (if any) start new
+/// `data: ` lines, as data's do; a CR at its end is a break of its own.
+pub(crate) fn emit_prefix<S: ByteSink>(mut sink: S, mut prefix: &[u8]) -> Result<(), S::Error> {
+    if prefix.is_empty() {
+        return Ok(());
+    }
+    while let Some(at) = memchr2(b'\r', b'\n', prefix) {
+        let (line, tail) = prefix.split_at(at);
+        sink.put(line)?;
+        sink.put(b"\ndata: ")?;
+        prefix = skip_line_break(tail);
+    }
+    sink.put(prefix)
 }
 
 /// `rest` starts with CR or LF: skips that line break (CRLF as one).
@@ -699,7 +802,7 @@ fn skip_line_break(rest: &[u8]) -> &[u8] {
 }
 
 /// `value` in decimal, in the end of `digits` (20 digits hold `u64::MAX`).
-fn decimal(mut value: u64, digits: &mut [u8; 20]) -> &[u8] {
+pub(crate) fn decimal(mut value: u64, digits: &mut [u8; 20]) -> &[u8] {
     let mut start = digits.len();
     for slot in digits.iter_mut().rev() {
         // `value % 10` is below 10, so the cast cannot truncate.

@@ -84,7 +84,10 @@
 //! [`KEEP_ALIVE`] write comments, and [`DataWriter`] writes data given in
 //! pieces. Data may hold any text and is read back exactly (CR and CRLF as
 //! LF); event types and IDs that a client could not read back are refused
-//! with an [`EncodeError`].
+//! with an [`EncodeError`]. [`OwnedServerEvent`] (feature `alloc`) owns its
+//! text, for channels and tasks, and has per-line data prefixes (Datastar);
+//! `EventStreamBody` (feature `server`) serves a `Stream` of them as an HTTP
+//! response body, with keep-alives.
 //!
 //! ```
 //! use ssewire::ServerEvent;
@@ -132,6 +135,10 @@
 //!   `Vec<u8>`, and [`reconnect`]'s sans-IO `State`.
 //! - `client`: `alloc` and `futures-core`: [`reconnect`]'s async `Client`,
 //!   which reconnects over any HTTP client and runtime.
+//! - `server`: `EventStreamBody`, an http-body `Body` that writes a `Stream`
+//!   of [`OwnedServerEvent`]s with keep-alives on any runtime's timer, and
+//!   the response headers; `tokio`: with it, `TokioClock`.
+//! - `serde`: JSON data for [`OwnedServerEvent`] (`serde_json`).
 //!
 //! With no features the crate is `#![no_std]`, needs no allocator and depends
 //! on `memchr` alone. Features add capability; they never change a result.
@@ -211,6 +218,8 @@ mod owned;
 mod parser;
 #[cfg(feature = "alloc")]
 pub mod reconnect;
+#[cfg(feature = "alloc")]
+mod server;
 mod tokenizer;
 
 #[cfg(all(feature = "stream", feature = "bytes"))]
@@ -237,6 +246,14 @@ pub use handler::Handler;
 #[cfg(feature = "alloc")]
 pub use owned::OwnedEvent;
 pub use parser::{Parser, Step};
+#[cfg(feature = "alloc")]
+pub use server::OwnedServerEvent;
+#[cfg(all(feature = "server", feature = "tokio"))]
+pub use server::TokioClock;
+#[cfg(feature = "server")]
+pub use server::{
+    BodyEvent, EventStreamBody, KeepAliveClock, NoKeepAlive, ServeError, EVENT_STREAM_HEADERS,
+};
 pub use tokenizer::{Field, Piece, Token, Tokenizer};
 
 /// How a stream ended: from [`Parser::finish`] and [`Tokenizer::finish`].

@@ -276,3 +276,13 @@ fn reconnect_seeds_sweep_and_regressions() {
         inputs,
     );
 }
+
+/// The response body's check (`ssewire_testkit::serve`): its seeds and
+/// `fuzz/regressions/serve_body/`.
+#[cfg(feature = "server")]
+#[test]
+fn serve_body_seeds_and_regressions() {
+    use ssewire_testkit::serve;
+
+    replay("serve_body", serve::body, serve::seeds(), Vec::new());
+}

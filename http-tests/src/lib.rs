@@ -11,6 +11,9 @@
 //!   `Connection: close` response whose body is the script, unframed (for
 //!   readers that do not speak HTTP: a `TcpStream`, a `FramedRead`).
 //! - [`expected`]: what the core parser reads from the script in one piece.
+//! - [`npm`]: the htmx and Datastar libraries, served from `web/node_modules`.
+
+pub mod npm;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -11,6 +11,7 @@
 //! - [`adapters`] (feature `adapters`): each adapter driven under a chunking,
 //!   compared with the core parser fed the same chunks; their fuzz checks;
 //! - [`reconnect`] (feature `alloc`): the reconnection state's fuzz check;
+//! - [`serve`] (feature `server`): the response body's fuzz check;
 //! - [`corpus`]: the fuzz seed corpus, made in memory;
 //! - [`bench`]: the driver the benchmarks time.
 //!
@@ -30,3 +31,5 @@ pub mod encode;
 #[cfg(feature = "alloc")]
 pub mod reconnect;
 pub mod reference;
+#[cfg(feature = "server")]
+pub mod serve;

@@ -490,7 +490,10 @@ impl Tokenizer {
     /// nothing, anywhere else.
     #[inline(always)]
     pub(crate) fn data_value<'a>(&mut self, rest: &'a [u8]) -> Option<(Piece<'a>, usize)> {
-        if !self.fast || self.skip_lf || rest.is_empty() || self.state != State::Value(Field::Data)
+        if !self.fast
+            || self.skip_lf
+            || rest.is_empty()
+            || !matches!(self.state, State::Value(Field::Data))
         {
             return None;
         }
@@ -551,7 +554,7 @@ impl Tokenizer {
     /// not at a line start.
     #[inline(always)]
     pub(crate) fn data_lines<'t, 'a>(&'t mut self, rest: &'a [u8]) -> DataLines<'t, 'a> {
-        let at_line_start = self.fast && self.state == State::LineStart && !self.skip_lf;
+        let at_line_start = self.fast && matches!(self.state, State::LineStart) && !self.skip_lf;
         DataLines {
             rest: if at_line_start { rest } else { &[] },
             used: 0,

@@ -89,10 +89,13 @@ impl Request {
 
     /// The request with `extra` headers (the client's: Accept, Cache-Control,
     /// Last-Event-ID); one given with -H replaces the client's of that name,
-    /// except the Last-Event-ID, which is the stream's.
+    /// except the Last-Event-ID, which is the stream's. To `url` when given
+    /// (where an earlier attempt was redirected to, as Chromium goes on
+    /// there), else to the URL asked for.
     pub fn build<'n, 'v>(
         &self,
         http: &reqwest::Client,
+        url: Option<&str>,
         extra: impl IntoIterator<Item = (&'n str, &'v [u8])>,
     ) -> reqwest::RequestBuilder {
         let mut headers = self.headers.clone();
@@ -104,9 +107,10 @@ impl Request {
                 }
             }
         }
-        let mut request = http
-            .request(self.method.clone(), self.url.clone())
-            .headers(headers);
+        let url = url
+            .and_then(|url| reqwest::Url::parse(url).ok())
+            .unwrap_or_else(|| self.url.clone());
+        let mut request = http.request(self.method.clone(), url).headers(headers);
         if let Some(body) = &self.body {
             request = request.body(body.clone());
         }

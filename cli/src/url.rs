@@ -15,7 +15,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_core::Stream;
-use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::CONTENT_TYPE;
 use ssewire::reconnect::{
     EventSource, EventSourceState, Item, Options, Reason, Reply, Runtime, Stop,
 };
@@ -71,7 +71,7 @@ async fn follow(
     let http = request::client(url)?;
     let one_connection = one_connection(&request, &args.follow);
     let mut client = EventSource::with_state(state, Clock::new(), move |headers| {
-        send(request.build(&http, headers.iter()))
+        send(request.build(&http, headers.url(), headers.iter()))
     });
     if let Some(text) = args.until_data.clone() {
         client = client.complete_when(move |event| event.data() == text);
@@ -192,26 +192,26 @@ fn not_a_stream(kind: Option<&[u8]>) -> String {
     }
 }
 
-/// Sends a request; its response as the client reads it.
+/// Sends a request; its response as the client reads it: every header
+/// (`Retry-After` as seconds or an HTTP-date against the response's `Date`,
+/// `Content-Type` by Fetch's rule, `Content-Encoding`) and the URL reqwest's
+/// redirects ended at, which the next attempt goes to.
 async fn send(request: reqwest::RequestBuilder) -> Result<Reply<Body>, reqwest::Error> {
     let response = request.send().await?;
-    let header = |name| response.headers().get(name).map(|v| v.as_bytes().to_vec());
-    let (kind, retry_after) = (header(CONTENT_TYPE), header(RETRY_AFTER));
     let status = response.status().as_u16();
+    let url = response.url().to_string();
+    let headers = response.headers().clone();
     let body = Body {
-        content_type: kind
-            .as_deref()
-            .map(|v| String::from_utf8_lossy(v).into_owned()),
+        content_type: headers
+            .get(CONTENT_TYPE)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
         chunks: Box::pin(response.bytes_stream()),
     };
-    let mut response = Reply::new(status, body);
-    if let Some(kind) = kind {
-        response = response.with_header("content-type", kind);
+    let mut reply = Reply::new(status, body).with_url(url);
+    for (name, value) in &headers {
+        reply = reply.with_header(name.as_str(), value.as_bytes());
     }
-    if let Some(after) = retry_after {
-        response = response.with_header("retry-after", after);
-    }
-    Ok(response)
+    Ok(reply)
 }
 
 /// A response body, with its content type for the message when it is not a

@@ -53,7 +53,7 @@ async fn read(
     if let Some(id) = &seed {
         extra.push(("last-event-id", id.as_bytes()));
     }
-    let sent = request.build(&http, extra).send();
+    let sent = request.build(&http, None, extra).send();
     let response = match tokio::time::timeout_at(deadline, sent).await {
         Ok(Ok(response)) => response,
         Ok(Err(error)) => return Err(fail(url, &describe(&error))),

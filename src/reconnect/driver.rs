@@ -83,6 +83,19 @@ pub trait Runtime {
 /// [`Head`] and its body as a `Stream` of byte chunks (any chunk type, an
 /// error type that converts into the request's). From any `http` client,
 /// [`Reply::from_http`] (feature `http-body`) builds it.
+///
+/// ```
+/// use core::time::Duration;
+/// use ssewire::reconnect::Reply;
+///
+/// // A busy gateway's answer, as a request function hands it over.
+/// let body = futures::stream::iter([Ok::<_, std::io::Error>(&b"busy"[..])]);
+/// let reply = Reply::new(503, body)
+///     .with_header("content-type", "text/plain")
+///     .with_header("retry-after", "5");
+/// assert_eq!(reply.head().status(), 503);
+/// assert_eq!(reply.head().retry_after(), Some(Duration::from_secs(5)));
+/// ```
 pub struct Reply<B> {
     head: Head,
     body: B,
@@ -135,6 +148,48 @@ impl<B> fmt::Debug for Reply<B> {
 
 /// What the driver yields, in order. Every stream of items ends with one
 /// [`Item::Stopped`].
+///
+/// ```
+/// use core::future::{ready, Ready};
+/// use core::time::Duration;
+/// use futures::{executor::block_on, stream, StreamExt};
+/// use ssewire::reconnect::{EventSource, Item, Options, Reason, Reply, Runtime};
+///
+/// /// Sleeps that end at once (a test's runtime).
+/// struct Instantly(Duration);
+/// impl Runtime for Instantly {
+///     type Sleep = Ready<()>;
+///     fn sleep(&mut self, duration: Duration) -> Ready<()> {
+///         self.0 += duration;
+///         ready(())
+///     }
+///     fn now(&mut self) -> Duration {
+///         self.0
+///     }
+///     fn random(&mut self) -> u64 {
+///         4
+///     }
+/// }
+///
+/// let mut answers = [
+///     Reply::new(503, stream::iter([Ok::<_, std::io::Error>(&b"busy"[..])]))
+///         .with_header("retry-after", "5"),
+///     Reply::new(200, stream::iter([Ok(&b"data: hi\n\n"[..])]))
+///         .with_header("content-type", "text/event-stream"),
+/// ]
+/// .into_iter();
+/// let options = Options::new().retry_gateway_errors(); // 429, 502, 503, 504
+/// let source = EventSource::new(options, Instantly(Duration::ZERO), move |_headers| {
+///     ready(Ok::<_, std::io::Error>(answers.next().expect("two requests")))
+/// })
+/// .complete_when(|event| event.data() == "hi");
+/// let items: Vec<_> = block_on(source.collect());
+/// assert!(matches!(&items[0], Item::Rejected { head, .. } if head.status() == 503));
+/// let Item::Reconnecting { after, reason } = &items[1] else { panic!("{items:?}") };
+/// assert_eq!(*reason, Reason::Status(503));
+/// assert!(*after >= Duration::from_secs(5), "{after:?}"); // Retry-After honoured
+/// assert!(matches!(&items[2..], [Item::Open { .. }, Item::Event(e), Item::Stopped(_)] if e.data() == "hi"));
+/// ```
 #[non_exhaustive]
 pub enum Item<B, E> {
     /// A response opened the stream (200, `text/event-stream`): its head

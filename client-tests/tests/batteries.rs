@@ -384,12 +384,12 @@ async fn the_tokio_runtime_waits_the_reconnection_time() {
     );
 }
 
-/// Issue 19: the default client skips one oversized event (an ID past the
-/// 4 KiB limit, and data past 16 MiB) and goes on with the next events on
-/// the same connection.
+/// Issue 19: the default client skips an oversized event (an ID past the
+/// 16 MiB event limit, which bounds IDs too, and data past it) and goes on
+/// with the next events on the same connection.
 #[tokio::test]
 async fn a_default_client_skips_an_oversized_event_and_goes_on() {
-    let long_id = "i".repeat(ssewire::Config::DEFAULT_MAX_ID_BYTES + 1);
+    let long_id = "i".repeat(ssewire::Config::DEFAULT_MAX_EVENT_BYTES + 1);
     let big = "x".repeat(ssewire::Config::DEFAULT_MAX_EVENT_BYTES + 1);
     let server = serve(vec![Answer::Stream(vec![
         event("before", Some("1")),
@@ -404,7 +404,7 @@ async fn a_default_client_skips_an_oversized_event_and_goes_on() {
     let invalid: Vec<&String> = items.iter().filter(|i| i.starts_with("Invalid")).collect();
     assert_eq!(invalid.len(), 2, "{invalid:?}");
     assert!(
-        invalid[0].starts_with("Invalid(IdTooLong"),
+        invalid[0].starts_with("Invalid(LimitExceeded"),
         "{}",
         invalid[0]
     );

@@ -37,6 +37,7 @@ use crate::Error;
 ///             log.push(format!("{:?}", error.kind()));
 ///             break;
 ///         }
+///         Err(other) => panic!("{other}"),
 ///     }
 /// }
 /// assert_eq!(log, ["skipped an event over 8 bytes", "event ok", "ConnectionReset"]);

@@ -19,6 +19,21 @@ impl<S: Storage> Parser<S> {
     #[inline(always)]
     pub(super) fn advance<'i>(&mut self, input: &'i [u8]) -> (Result<Found<'i>, Error>, usize) {
         let mut pos = 0usize;
+        if self.line_open && self.mode == Mode::Normal {
+            // A chunk that goes on with an open `data` value (most chunks of
+            // a stream read in small pieces): its piece stored at once.
+            // (An open value means nothing was handed out since: nothing
+            // to clear.)
+            if let Some((piece, used)) = self.tokenizer.data_value(input) {
+                pos = used;
+                if let Err(error) = self.data_piece(piece, &mut None) {
+                    return (Err(error), pos);
+                }
+                if pos >= input.len() {
+                    return (Ok(Found::NeedInput), pos);
+                }
+            }
+        }
         self.run_clear();
         if self.mode != Mode::Normal {
             return self.advance_cold(input);
@@ -97,23 +112,6 @@ impl<S: Storage> Parser<S> {
                 return (Ok(Found::NeedInput), pos);
             }
         }
-    }
-
-    /// A chunk that goes on with an open `data` value (most chunks of a
-    /// stream read in small pieces): its piece stored at once, before
-    /// anything else (the error if it does not fit) and the bytes used;
-    /// `None`, changing nothing, for any other chunk. (An open value means
-    /// nothing was handed out since: nothing to clear.)
-    #[inline(always)]
-    pub(super) fn continue_data_value(
-        &mut self,
-        input: &[u8],
-    ) -> Option<(Result<(), Error>, usize)> {
-        if !self.line_open || self.mode != Mode::Normal || self.held_back.len() != 0 {
-            return None;
-        }
-        let (piece, used) = self.tokenizer.data_value(input)?;
-        Some((self.data_piece(piece, &mut None).map(|_| ()), used))
     }
 
     /// [`advance`](Self::advance) while skipping or stopped.

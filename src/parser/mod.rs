@@ -253,20 +253,12 @@ impl<S: Storage> Parser<S> {
     /// engine.
     #[must_use = "the count says how much of the input was consumed"]
     pub fn feed<'r>(&'r mut self, input: &'r [u8]) -> (Result<Step<'r>, Error>, usize) {
-        let mut pos = 0;
-        if let Some((stored, used)) = self.continue_data_value(input) {
-            pos = used;
-            if let Err(error) = stored {
-                return (Err(error), pos);
-            }
-        }
-        let rest = tail(input, pos);
-        if pos > 0 && rest.is_empty() || self.hold(rest) {
+        if self.hold(input) {
             return (Ok(Step::NeedInput), input.len());
         }
         self.release_held_back(&mut NothingExpected);
-        let (found, used) = self.advance(rest);
-        (found.map(|found| self.to_step(found)), add(pos, used))
+        let (found, used) = self.advance(input);
+        (found.map(|found| self.to_step(found)), used)
     }
 
     /// Parses `input`, handing every event, `retry`, comment and error to
@@ -313,21 +305,6 @@ impl<S: Storage> Parser<S> {
     /// with one small chunk per call the call itself costs (callgrind).
     #[inline(always)]
     fn feed_all_unheld<H: Handler + ?Sized>(&mut self, input: &[u8], handler: &mut H) -> usize {
-        if let Some((stored, used)) = self.continue_data_value(input) {
-            if let Err(error) = stored {
-                handler.error(error);
-            }
-            if used >= input.len() || handler.pause() {
-                return used;
-            }
-            return add(used, self.feed_all_rest(tail(input, used), handler));
-        }
-        self.feed_all_rest(input, handler)
-    }
-
-    /// [`feed_all`](Self::feed_all) past an open `data` value.
-    #[inline(always)]
-    fn feed_all_rest<H: Handler + ?Sized>(&mut self, input: &[u8], handler: &mut H) -> usize {
         if self.hold_back(input) {
             return input.len();
         }

@@ -491,8 +491,10 @@ fn a_parser_that_stops_ends_the_connection_and_reconnects() {
         ]),
         Answer::Stream(vec![Ok(b"data: b\n\n")]),
     ]);
-    let parser =
-        ssewire::Parser::with_config(Vec::new(), ssewire::Config::new().max_event_bytes(8));
+    let config = ssewire::Config::new()
+        .max_event_bytes(8)
+        .on_limit(ssewire::OnLimit::Stop);
+    let parser = ssewire::Parser::with_config(Vec::new(), config);
     let state = ssewire::reconnect::EventSourceState::with_parser(Options::new(), parser);
     let items = run(
         Client::with_state(state, Fake::default(), send(&server)),

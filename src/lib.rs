@@ -222,6 +222,10 @@ pub mod reconnect;
 mod server;
 mod tokenizer;
 
+#[cfg(any(feature = "embedded-io", feature = "embedded-io-async"))]
+pub use adapters::embedded;
+#[cfg(feature = "tokio-io")]
+pub use adapters::AsyncEventReader;
 #[cfg(all(feature = "stream", feature = "bytes"))]
 pub use adapters::BytesEvents;
 #[cfg(feature = "tokio-util")]
@@ -245,7 +249,7 @@ pub use event::{write_lossy, Event};
 pub use handler::Handler;
 #[cfg(feature = "alloc")]
 pub use owned::OwnedEvent;
-pub use parser::{Parser, Step};
+pub use parser::{Parsed, Parser, Step};
 #[cfg(feature = "alloc")]
 pub use server::OwnedServerEvent;
 #[cfg(all(feature = "server", feature = "tokio"))]

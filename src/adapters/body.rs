@@ -4,18 +4,20 @@
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
+use alloc::vec::Vec;
 use bytes::Buf;
 use futures_core::{FusedStream, Stream};
 use http_body::Body;
 
-use super::queue::Queue;
+use super::lend::{Lending, Source};
 use super::ReadError;
-use crate::{Config, OwnedEvent, StreamEnd};
+use crate::{Config, Error, Event, OwnedEvent, Parser, StreamEnd};
 
-/// The events of an HTTP body, as a `Stream`: its data frames parsed, its
-/// trailers skipped, its errors passed through as [`ReadError::Transport`].
-/// Otherwise as [`Events`](crate::Events). The body must be `Unpin`
-/// (`Box::pin` one that is not).
+/// The events of an HTTP body: its data frames parsed, its trailers
+/// skipped, its errors passed through as [`ReadError::Transport`]. Lent by
+/// [`next_event`](Self::next_event)`.await` or owned through [`Stream`], as
+/// [`Events`](crate::Events)' are. The body must be `Unpin` (`Box::pin` one
+/// that is not).
 ///
 /// ```
 /// use futures::{executor::block_on, StreamExt};
@@ -23,23 +25,75 @@ use crate::{Config, OwnedEvent, StreamEnd};
 ///
 /// // Any http-body 1.x `Body`: hyper's `Incoming`, axum's and reqwest's
 /// // bodies (`response.into_body()`), here a `String`.
-/// let body = String::from("event: greeting\nid: 1\ndata: hi\n\n");
+/// let body = String::from("event: greeting\nid: 1\ndata: hi\n\ndata: again\n\n");
 /// let mut events = BodyEvents::new(body);
 /// block_on(async {
+///     let event = events.next_event().await.expect("an event").expect("no error");
+///     assert_eq!((event.event_type(), event.data(), event.id()), (&b"greeting"[..], &b"hi"[..], &b"1"[..]));
 ///     let event = events.next().await.expect("an event").expect("no error");
-///     assert_eq!((event.event_type(), event.data(), event.id()), ("greeting", "hi", "1"));
+///     assert_eq!((event.event_type(), event.data(), event.id()), ("message", "again", "1"));
 ///     assert!(events.next().await.is_none());
 /// });
 /// assert_eq!(events.end(), Some(StreamEnd::Clean));
 /// ```
-#[derive(Debug)]
 #[must_use = "streams do nothing unless polled"]
-pub struct BodyEvents<B> {
-    body: B,
-    queue: Queue,
+pub struct BodyEvents<B: Body> {
+    inner: Lending<Frames<B>, Vec<u8>>,
 }
 
-impl<B> BodyEvents<B> {
+/// The body and the data frame being parsed (one `Buf` chunk at a time).
+struct Frames<B: Body> {
+    body: B,
+    data: Option<B::Data>,
+}
+
+impl<B: Body + Unpin> Source for Frames<B> {
+    type Error = B::Error;
+
+    #[inline]
+    fn buffer(&self) -> &[u8] {
+        self.data.as_ref().map_or(&[], Buf::chunk)
+    }
+
+    fn poll_refill(&mut self, cx: &mut Context<'_>) -> Poll<Result<bool, B::Error>> {
+        if let Some(data) = &mut self.data {
+            // A frame's buffer may come in several pieces.
+            let used = data.chunk().len();
+            data.advance(used);
+            if data.has_remaining() {
+                return Poll::Ready(Ok(true));
+            }
+        }
+        self.data = None;
+        loop {
+            match Pin::new(&mut self.body).poll_frame(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(frame))) => {
+                    // Trailers (and any other frame) carry no events.
+                    if let Ok(data) = frame.into_data() {
+                        if data.has_remaining() {
+                            self.data = Some(data);
+                            return Poll::Ready(Ok(true));
+                        }
+                    }
+                }
+                Poll::Ready(Some(Err(error))) => return Poll::Ready(Err(error)),
+                Poll::Ready(None) => return Poll::Ready(Ok(false)),
+            }
+        }
+    }
+}
+
+impl<B: Body> core::fmt::Debug for BodyEvents<B> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("BodyEvents")
+            .field("parser", self.inner.cursor.parser())
+            .field("end", &self.inner.cursor.end())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<B: Body> BodyEvents<B> {
     /// Parses `body` with the default [`Config`](crate::Config).
     pub fn new(body: B) -> Self {
         Self::with_config(body, crate::Config::new())
@@ -47,59 +101,81 @@ impl<B> BodyEvents<B> {
 
     /// Parses `body` with `config`.
     pub fn with_config(body: B, config: Config) -> Self {
+        Self::from_parser(body, Parser::with_config(Vec::new(), config))
+    }
+
+    /// Parses `body` with `parser`: its configuration, and its last event
+    /// ID (see [`Parser::reset_with_last_event_id`]).
+    pub fn from_parser(body: B, parser: Parser<Vec<u8>>) -> Self {
         Self {
-            body,
-            queue: Queue::new(config),
+            inner: Lending::new(Frames { body, data: None }, parser),
         }
+    }
+
+    /// Starts from `id` as the last event ID, as a stream resumed with
+    /// `Last-Event-ID: id` does: events with no `id` of their own carry it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::IdTooLong`] when `id` is over the ID limit.
+    pub fn with_last_event_id(mut self, id: impl AsRef<[u8]>) -> Result<Self, Error> {
+        self.inner.cursor.seed(id.as_ref())?;
+        Ok(self)
     }
 
     /// How the stream ended: `None` until the body has ended.
     pub fn end(&self) -> Option<StreamEnd> {
-        self.queue.end()
+        self.inner.cursor.end()
     }
 
     /// The last event ID (empty when none was set), to reconnect with.
     pub fn last_event_id(&self) -> &[u8] {
-        self.queue.parser().last_event_id()
+        self.inner.cursor.parser().last_event_id()
     }
 
     /// The reconnection time from the last valid `retry` field, in ms.
     pub fn reconnection_time(&self) -> Option<u64> {
-        self.queue.parser().reconnection_time()
+        self.inner.cursor.parser().reconnection_time()
     }
 
-    /// The body; any events parsed but not yet polled are dropped.
+    /// The body; the rest of the frame being parsed is dropped.
     pub fn into_inner(self) -> B {
-        self.body
+        self.inner.source.body
     }
 }
+
+impl<B: Body + Unpin> BodyEvents<B> {
+    /// The next event, lent until the next call: borrowed from its frame
+    /// when it lies in one, else from the parser. `None` at the end (and
+    /// ever after).
+    pub async fn next_event(&mut self) -> Option<Result<Event<'_>, ReadError<B::Error>>> {
+        self.inner.next_event().await
+    }
+}
+
+// The frame being parsed is never pinned (only the body is polled): the
+// adapter is `Unpin` whenever the body is, whatever its data type.
+impl<B: Body + Unpin> Unpin for BodyEvents<B> {}
 
 impl<B: Body + Unpin> Stream for BodyEvents<B> {
     type Item = Result<OwnedEvent, ReadError<B::Error>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let Self { body, queue } = self.get_mut();
-        queue.poll(
-            cx,
-            |cx| Pin::new(&mut *body).poll_frame(cx),
-            |queue, frame| {
-                // Trailers (and any other frame) carry no events.
-                if let Ok(mut data) = frame.into_data() {
-                    while data.has_remaining() {
-                        let chunk = data.chunk();
-                        let len = chunk.len();
-                        queue.feed(chunk);
-                        data.advance(len);
-                    }
-                }
-            },
-        )
+        let inner = &mut self.get_mut().inner;
+        match inner.poll_ready(cx) {
+            Poll::Ready(Some(Ok(ready))) => {
+                Poll::Ready(Some(Ok(OwnedEvent::from(inner.event(ready)))))
+            }
+            Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(error))),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
     }
 }
 
 impl<B: Body + Unpin> FusedStream for BodyEvents<B> {
     fn is_terminated(&self) -> bool {
-        self.queue.is_terminated()
+        self.inner.is_terminated()
     }
 }
 

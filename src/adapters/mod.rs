@@ -13,8 +13,18 @@
 
 mod content_type;
 mod error;
-#[cfg(feature = "stream")]
-mod queue;
+#[cfg(any(
+    feature = "stream",
+    feature = "tokio-io",
+    feature = "embedded-io",
+    feature = "embedded-io-async"
+))]
+mod lend;
+
+#[cfg(feature = "tokio-io")]
+mod async_read;
+#[cfg(any(feature = "embedded-io", feature = "embedded-io-async"))]
+pub mod embedded;
 
 #[cfg(feature = "http-body")]
 mod body;
@@ -34,6 +44,8 @@ pub use error::ReadError;
 
 #[cfg(feature = "bytes")]
 pub use self::bytes::{BytesEvent, BytesParser};
+#[cfg(feature = "tokio-io")]
+pub use async_read::AsyncEventReader;
 #[cfg(feature = "http-body")]
 pub use body::{BodyChunks, BodyEvents};
 #[cfg(feature = "tokio-util")]

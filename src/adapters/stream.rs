@@ -4,22 +4,30 @@
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use futures_core::{FusedStream, Stream};
+use alloc::vec::Vec;
+use futures_core::{FusedStream, Stream, TryStream};
 
-use super::queue::Queue;
+use super::lend::{Lending, Source};
 use super::ReadError;
-use crate::{Config, OwnedEvent, StreamEnd};
+use crate::{Config, Error, Event, OwnedEvent, Parser, StreamEnd};
 
 /// The events of a stream of byte chunks (`Result<B, E>` with
 /// `B: AsRef<[u8]>`, such as reqwest's `bytes_stream()`): made by
 /// [`SseStreamExt::sse`].
 ///
-/// Yields each event as an [`OwnedEvent`], a refused event as
-/// [`ReadError::Parse`] (and goes on), a chunk error as
-/// [`ReadError::Transport`] (and goes on polling the chunks, which usually
-/// end after an error). Ends (`None`) when the chunks end; then
-/// [`end`](Self::end) says whether the last event was cut short. Dropping it
-/// drops the chunk stream: nothing runs in the background.
+/// Two ways to read them, on the same parser:
+/// - [`next_event`](Self::next_event)`.await` lends each event, borrowed
+///   from the chunk it lies in (or from the parser, for an event cut by a
+///   chunk boundary): no allocation, no copy per event.
+/// - As a [`Stream`] it hands each event over as an [`OwnedEvent`], for
+///   combinators (`map`, `filter`, `select`) and for keeping events.
+///
+/// A refused event is [`ReadError::Parse`] (and reading goes on); a chunk
+/// error is [`ReadError::Transport`] (and it goes on polling the chunks,
+/// which usually end after an error). Ends (`None`) when the chunks end;
+/// then [`end`](Self::end) says whether the last event was cut short. Each
+/// chunk is parsed as its events are asked for, never ahead; dropping the
+/// adapter drops the chunk stream: nothing runs in the background.
 ///
 /// ```
 /// use futures::{executor::block_on, stream, StreamExt};
@@ -34,10 +42,13 @@ use crate::{Config, OwnedEvent, StreamEnd};
 /// let config = Config::new().max_event_bytes(16).on_limit(OnLimit::SkipEvent);
 /// let mut events = Events::with_config(chunks, config);
 /// block_on(async {
-///     assert_eq!(events.next().await.unwrap()?.data(), "hello");
+///     // Lent: borrowed from the chunk or the parser until the next call.
+///     let event = events.next_event().await.unwrap()?;
+///     assert_eq!((event.data(), event.id()), (&b"hello"[..], &b"1"[..]));
 ///     // A refused event is an item; the events after it still come.
-///     let refused = events.next().await.unwrap();
+///     let refused = events.next_event().await.unwrap().map(|_| ());
 ///     assert!(matches!(refused, Err(ReadError::Parse(Error::LimitExceeded { limit: 16, .. }))));
+///     // Owned, through `Stream`: the same parser, the next event.
 ///     assert_eq!(events.next().await.unwrap()?.data(), "world");
 ///     assert!(events.next().await.is_none());
 ///     Ok::<(), ReadError<std::io::Error>>(())
@@ -47,14 +58,54 @@ use crate::{Config, OwnedEvent, StreamEnd};
 /// assert_eq!(events.last_event_id(), b"2");
 /// # Ok::<(), ReadError<std::io::Error>>(())
 /// ```
-#[derive(Debug)]
 #[must_use = "streams do nothing unless polled"]
-pub struct Events<S> {
-    chunks: S,
-    queue: Queue,
+pub struct Events<S: TryStream> {
+    inner: Lending<Chunks<S>, Vec<u8>>,
 }
 
-impl<S> Events<S> {
+/// The chunk stream and the chunk being parsed.
+struct Chunks<S: TryStream> {
+    chunks: S,
+    chunk: Option<S::Ok>,
+}
+
+impl<S> Source for Chunks<S>
+where
+    S: TryStream + Unpin,
+    S::Ok: AsRef<[u8]>,
+{
+    type Error = S::Error;
+
+    #[inline]
+    fn buffer(&self) -> &[u8] {
+        self.chunk.as_ref().map_or(&[], AsRef::as_ref)
+    }
+
+    fn poll_refill(&mut self, cx: &mut Context<'_>) -> Poll<Result<bool, S::Error>> {
+        // The chunk used up is dropped before waiting for the next.
+        self.chunk = None;
+        match Pin::new(&mut self.chunks).try_poll_next(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Some(Ok(chunk))) => {
+                self.chunk = Some(chunk);
+                Poll::Ready(Ok(true))
+            }
+            Poll::Ready(Some(Err(error))) => Poll::Ready(Err(error)),
+            Poll::Ready(None) => Poll::Ready(Ok(false)),
+        }
+    }
+}
+
+impl<S: TryStream> core::fmt::Debug for Events<S> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Events")
+            .field("parser", self.inner.cursor.parser())
+            .field("end", &self.inner.cursor.end())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: TryStream> Events<S> {
     /// Parses `chunks` with the adapters' default configuration (see the
     /// [module docs](crate#adapters)).
     pub fn new(chunks: S) -> Self {
@@ -63,67 +114,126 @@ impl<S> Events<S> {
 
     /// Parses `chunks` with `config`.
     pub fn with_config(chunks: S, config: Config) -> Self {
+        Self::from_parser(chunks, Parser::with_config(Vec::new(), config))
+    }
+
+    /// Parses `chunks` with `parser`: its configuration, and its last event
+    /// ID (see [`Parser::reset_with_last_event_id`]).
+    pub fn from_parser(chunks: S, parser: Parser<Vec<u8>>) -> Self {
         Self {
-            chunks,
-            queue: Queue::new(config),
+            inner: Lending::new(
+                Chunks {
+                    chunks,
+                    chunk: None,
+                },
+                parser,
+            ),
         }
+    }
+
+    /// Starts from `id` as the last event ID, as a stream resumed with
+    /// `Last-Event-ID: id` does: events with no `id` of their own carry it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::IdTooLong`] when `id` is over the ID limit.
+    pub fn with_last_event_id(mut self, id: impl AsRef<[u8]>) -> Result<Self, Error> {
+        self.inner.cursor.seed(id.as_ref())?;
+        Ok(self)
     }
 
     /// How the stream ended: `None` until the chunks have ended.
     pub fn end(&self) -> Option<StreamEnd> {
-        self.queue.end()
+        self.inner.cursor.end()
     }
 
     /// The last event ID (empty when none was set), to reconnect with.
     pub fn last_event_id(&self) -> &[u8] {
-        self.queue.parser().last_event_id()
+        self.inner.cursor.parser().last_event_id()
     }
 
     /// The reconnection time from the last valid `retry` field, in ms.
     pub fn reconnection_time(&self) -> Option<u64> {
-        self.queue.parser().reconnection_time()
+        self.inner.cursor.parser().reconnection_time()
     }
 
     /// The chunk stream.
     pub fn get_ref(&self) -> &S {
-        &self.chunks
+        &self.inner.source.chunks
     }
 
     /// The chunk stream, to be polled only by this adapter.
     pub fn get_mut(&mut self) -> &mut S {
-        &mut self.chunks
+        &mut self.inner.source.chunks
     }
 
-    /// The chunk stream; any events parsed but not yet polled are dropped.
+    /// The chunk stream; the rest of the chunk being parsed is dropped.
     pub fn into_inner(self) -> S {
-        self.chunks
+        self.inner.source.chunks
     }
 }
 
-impl<S, B, E> Stream for Events<S>
+impl<S> Events<S>
 where
-    S: Stream<Item = Result<B, E>> + Unpin,
-    B: AsRef<[u8]>,
+    S: TryStream + Unpin,
+    S::Ok: AsRef<[u8]>,
 {
-    type Item = Result<OwnedEvent, ReadError<E>>;
+    /// The next event, lent until the next call: borrowed from its chunk
+    /// when it lies in one, else from the parser. `None` at the end (and
+    /// ever after).
+    ///
+    /// ```
+    /// use futures::{executor::block_on, stream};
+    /// use ssewire::SseStreamExt;
+    ///
+    /// let chunk = "data: {\"token\": \"Hi\"}\n\n";
+    /// let mut events = stream::iter([Ok::<_, std::io::Error>(chunk)]).sse();
+    /// block_on(async {
+    ///     while let Some(event) = events.next_event().await {
+    ///         let event = event?;
+    ///         assert_eq!(event.data(), br#"{"token": "Hi"}"#);
+    ///         assert_eq!(event.data().as_ptr(), chunk[6..].as_ptr()); // not copied
+    ///     }
+    ///     Ok::<(), ssewire::ReadError<std::io::Error>>(())
+    /// })?;
+    /// # Ok::<(), ssewire::ReadError<std::io::Error>>(())
+    /// ```
+    pub async fn next_event(&mut self) -> Option<Result<Event<'_>, ReadError<S::Error>>> {
+        self.inner.next_event().await
+    }
+}
+
+// The chunk being parsed is never pinned (only the chunk stream is
+// polled): the adapter is `Unpin` whenever the stream is.
+impl<S: TryStream + Unpin> Unpin for Events<S> {}
+
+impl<S> Stream for Events<S>
+where
+    S: TryStream + Unpin,
+    S::Ok: AsRef<[u8]>,
+{
+    type Item = Result<OwnedEvent, ReadError<S::Error>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let Self { chunks, queue } = self.get_mut();
-        queue.poll(
-            cx,
-            |cx| Pin::new(&mut *chunks).poll_next(cx),
-            |queue, chunk| queue.feed(chunk.as_ref()),
-        )
+        let inner = &mut self.get_mut().inner;
+        match inner.poll_ready(cx) {
+            Poll::Ready(Some(Ok(ready))) => {
+                Poll::Ready(Some(Ok(OwnedEvent::from(inner.event(ready)))))
+            }
+            Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(error))),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
     }
 }
 
-impl<S, B, E> FusedStream for Events<S>
+impl<S> FusedStream for Events<S>
 where
-    S: Stream<Item = Result<B, E>> + Unpin,
-    B: AsRef<[u8]>,
+    S: TryStream + Unpin,
+    S::Ok: AsRef<[u8]>,
 {
     fn is_terminated(&self) -> bool {
-        self.queue.is_terminated()
+        self.inner.is_terminated()
     }
 }
 
@@ -149,7 +259,7 @@ where
 /// );
 /// assert_eq!(data, ["0", "1", "2"]);
 /// ```
-pub trait SseStreamExt: Sized {
+pub trait SseStreamExt: TryStream + Sized {
     /// Its events, as [`OwnedEvent`]s.
     fn sse(self) -> Events<Self> {
         Events::new(self)
@@ -168,7 +278,7 @@ pub trait SseStreamExt: Sized {
     }
 }
 
-impl<S: Stream> SseStreamExt for S {}
+impl<S: TryStream> SseStreamExt for S {}
 
 #[cfg(feature = "bytes")]
 pub use zero_copy::BytesEvents;

@@ -17,7 +17,10 @@ impl<S: Storage> Parser<S> {
     /// are `advance_cold`. Inlined into `feed` and `feed_all`: with one small
     /// chunk per call, the call itself was a quarter of the cost (callgrind).
     #[inline(always)]
-    pub(super) fn advance<'i>(&mut self, input: &'i [u8]) -> (Result<Found<'i>, Error>, usize) {
+    pub(super) fn advance<'i>(
+        &mut self,
+        input: &'i [u8],
+    ) -> (Result<Found<Source<'i>>, Error>, usize) {
         let mut pos = 0usize;
         if self.line_open && self.mode == Mode::Normal {
             // A chunk that goes on with an open `data` value (most chunks of
@@ -117,7 +120,7 @@ impl<S: Storage> Parser<S> {
     /// [`advance`](Self::advance) while skipping or stopped.
     #[cold]
     #[inline(never)]
-    fn advance_cold<'i>(&mut self, input: &'i [u8]) -> (Result<Found<'i>, Error>, usize) {
+    fn advance_cold<'i>(&mut self, input: &'i [u8]) -> (Result<Found<Source<'i>>, Error>, usize) {
         if self.mode == Mode::Stopped {
             return self.drop_input(input);
         }
@@ -133,7 +136,7 @@ impl<S: Storage> Parser<S> {
 
     /// Skipping an event dropped for a limit, up to its blank line. `retry`
     /// lines and comments belong to no event: they still come out.
-    fn skip<'i>(&mut self, input: &'i [u8]) -> (Result<Found<'i>, Error>, usize) {
+    fn skip<'i>(&mut self, input: &'i [u8]) -> (Result<Found<Source<'i>>, Error>, usize) {
         let mut pos = 0usize;
         loop {
             let (token, used) = self.tokenizer.feed(tail(input, pos));
@@ -166,7 +169,7 @@ impl<S: Storage> Parser<S> {
 
     /// Stopped: the input is consumed and dropped, tracking only where lines
     /// and events end, for [`Parser::resume`].
-    fn drop_input<'i>(&mut self, input: &'i [u8]) -> (Result<Found<'i>, Error>, usize) {
+    fn drop_input<'i>(&mut self, input: &'i [u8]) -> (Result<Found<Source<'i>>, Error>, usize) {
         let mut pos = 0usize;
         while pos < input.len() {
             let (token, used) = self.tokenizer.feed(tail(input, pos));
@@ -188,7 +191,7 @@ impl<S: Storage> Parser<S> {
         &mut self,
         token: Token<'i>,
         borrowed: &mut Option<&'i [u8]>,
-    ) -> Result<Option<Found<'i>>, Error> {
+    ) -> Result<Option<Found<Source<'i>>>, Error> {
         match token {
             Token::Value { field, piece } => match field {
                 Field::Data => self.data_piece(piece, borrowed).map(|_| None),
@@ -356,7 +359,7 @@ impl<S: Storage> Parser<S> {
         &mut self,
         piece: Piece<'i>,
         borrowed: &mut Option<&'i [u8]>,
-    ) -> Option<Found<'i>> {
+    ) -> Option<Found<Source<'i>>> {
         self.spill(borrowed);
         self.line_open = !piece.ends_line();
         match piece {
@@ -397,7 +400,7 @@ impl<S: Storage> Parser<S> {
     fn dispatch<'i>(
         &mut self,
         borrowed: &mut Option<&'i [u8]>,
-    ) -> Result<Option<Found<'i>>, Error> {
+    ) -> Result<Option<Found<Source<'i>>>, Error> {
         // Step 1, even when no event follows.
         self.buffers.commit_id();
         self.line_open = false;

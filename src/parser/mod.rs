@@ -103,6 +103,16 @@ pub enum Step<'a> {
     NeedInput,
 }
 
+impl<'a> Step<'a> {
+    /// The event, if this is one.
+    pub fn event(self) -> Option<Event<'a>> {
+        match self {
+            Step::Event(event) => Some(event),
+            _ => None,
+        }
+    }
+}
+
 /// Where an item's bytes are: in the input, or in storage.
 #[derive(Clone, Copy)]
 enum Source<'i> {
@@ -111,12 +121,121 @@ enum Source<'i> {
 }
 
 /// What `advance` found, borrowing the input only (never the parser), so the
-/// parser can keep working on itself before turning it into a [`Step`].
-enum Found<'i> {
-    Event(Source<'i>),
+/// parser can keep working on itself before turning it into a [`Step`];
+/// with a [`Spot`] for a source, what [`Parsed`] holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Found<Src> {
+    Event(Src),
     Retry(u64),
-    Comment(Source<'i>, bool),
+    Comment(Src, bool),
     NeedInput,
+}
+
+/// Where an item's bytes are, as offsets into the input: a [`Source`] that
+/// borrows nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Spot {
+    Input { start: usize, end: usize },
+    Stored,
+}
+
+impl Spot {
+    /// Where `source` lies in `input` (address arithmetic only: a borrowed
+    /// source is always a slice of the input `advance` was given).
+    fn of(source: Source<'_>, input: &[u8]) -> Self {
+        match source {
+            Source::Input(bytes) => {
+                let start = (bytes.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize);
+                Spot::Input {
+                    start,
+                    end: add(start, bytes.len()),
+                }
+            }
+            Source::Stored => Spot::Stored,
+        }
+    }
+
+    fn source(self, input: &[u8]) -> Source<'_> {
+        match self {
+            Spot::Input { start, end } => Source::Input(input.get(start..end).unwrap_or_default()),
+            Spot::Stored => Source::Stored,
+        }
+    }
+}
+
+/// What one call of [`Parser::parse`] found: a [`Step`] that borrows
+/// nothing yet, so that a loop can go on parsing (or reading) after it, and
+/// hand out the step only when it is the one to return. See it with
+/// [`Parser::step`].
+///
+/// This is the shape a lending reader needs: returning a borrowed
+/// [`Event`] from a loop that also refills its buffer does not compile on
+/// stable Rust if the borrow is taken before the decision to return (the
+/// borrow checker's "problem case #3"); taken after it, it does.
+///
+/// ```
+/// use ssewire::{Event, Parser};
+///
+/// /// A reader that lends each event from its own buffer, refilled by
+/// /// `read` (any transport) once the parser has used it up.
+/// struct Lender<R> {
+///     read: R,
+///     parser: Parser<Vec<u8>>,
+///     buf: Vec<u8>,
+///     pos: usize,
+/// }
+///
+/// impl<R: FnMut(&mut Vec<u8>) -> bool> Lender<R> {
+///     fn next_event(&mut self) -> Option<Event<'_>> {
+///         loop {
+///             let input = &self.buf[self.pos..];
+///             let (parsed, used) = self.parser.parse(input);
+///             let start = self.pos;
+///             self.pos += used;
+///             match parsed {
+///                 // Borrowed only here, on the way out.
+///                 Ok(parsed) if parsed.is_event() => {
+///                     let input = &self.buf[start..self.pos];
+///                     return self.parser.step(parsed, input).event();
+///                 }
+///                 Ok(parsed) if parsed.needs_input() => {
+///                     self.buf.clear();
+///                     self.pos = 0;
+///                     if !(self.read)(&mut self.buf) {
+///                         return None;
+///                     }
+///                 }
+///                 _ => {} // a `retry`, a comment, an error: not wanted here
+///             }
+///         }
+///     }
+/// }
+///
+/// let mut chunks = [&b"data: a\n\ndata: "[..], b"b\n\n"].into_iter();
+/// let mut lender = Lender {
+///     read: |buf: &mut Vec<u8>| chunks.next().map(|c| buf.extend_from_slice(c)).is_some(),
+///     parser: Parser::new(Vec::new()),
+///     buf: Vec::new(),
+///     pos: 0,
+/// };
+/// assert_eq!(lender.next_event().map(|e| e.data().to_vec()), Some(b"a".to_vec()));
+/// assert_eq!(lender.next_event().map(|e| e.data().to_vec()), Some(b"b".to_vec()));
+/// assert!(lender.next_event().is_none());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[must_use]
+pub struct Parsed(Found<Spot>);
+
+impl Parsed {
+    /// Whether it is an event ([`Step::Event`]).
+    pub fn is_event(&self) -> bool {
+        matches!(self.0, Found::Event(_))
+    }
+
+    /// Whether the input is used up ([`Step::NeedInput`]).
+    pub fn needs_input(&self) -> bool {
+        matches!(self.0, Found::NeedInput)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -253,12 +372,48 @@ impl<S: Storage> Parser<S> {
     /// engine.
     #[must_use = "the count says how much of the input was consumed"]
     pub fn feed<'r>(&'r mut self, input: &'r [u8]) -> (Result<Step<'r>, Error>, usize) {
+        let (parsed, used) = self.parse(input);
+        (parsed.map(|parsed| self.step(parsed, input)), used)
+    }
+
+    /// [`feed`](Self::feed) in two steps, for a loop that returns a borrowed
+    /// item (see [`Parsed`]): parses the front of `input` as `feed` does and
+    /// says what it found, borrowing nothing; [`step`](Self::step) then
+    /// shows it.
+    #[must_use = "the count says how much of the input was consumed"]
+    pub fn parse(&mut self, input: &[u8]) -> (Result<Parsed, Error>, usize) {
         if self.hold(input) {
-            return (Ok(Step::NeedInput), input.len());
+            return (Ok(Parsed(Found::NeedInput)), input.len());
         }
         self.release_held_back(&mut NothingExpected);
         let (found, used) = self.advance(input);
-        (found.map(|found| self.to_step(found)), used)
+        let parsed = found.map(|found| {
+            Parsed(match found {
+                Found::Event(source) => Found::Event(Spot::of(source, input)),
+                Found::Retry(ms) => Found::Retry(ms),
+                Found::Comment(source, cut) => Found::Comment(Spot::of(source, input), cut),
+                Found::NeedInput => Found::NeedInput,
+            })
+        });
+        (parsed, used)
+    }
+
+    /// The [`Step`] that [`parse`](Self::parse) found, borrowing this parser
+    /// and `input`: the input that `parse` call was given (at least the
+    /// bytes it consumed), since an event or comment wholly inside it is
+    /// lent from there. Call it before the next call that parses.
+    ///
+    /// Given other bytes, the step's text is wrong (never out of bounds).
+    pub fn step<'r>(&'r self, parsed: Parsed, input: &'r [u8]) -> Step<'r> {
+        match parsed.0 {
+            Found::Event(spot) => Step::Event(self.event(spot.source(input))),
+            Found::Retry(ms) => Step::Retry(ms),
+            Found::Comment(spot, truncated) => Step::Comment {
+                text: self.comment(spot.source(input)),
+                truncated,
+            },
+            Found::NeedInput => Step::NeedInput,
+        }
     }
 
     /// Parses `input`, handing every event, `retry`, comment and error to
@@ -596,18 +751,6 @@ impl<S: Storage> Parser<S> {
         match source {
             Source::Input(text) => text,
             Source::Stored => self.buffers.scratch(),
-        }
-    }
-
-    fn to_step<'r>(&'r self, found: Found<'r>) -> Step<'r> {
-        match found {
-            Found::Event(source) => Step::Event(self.event(source)),
-            Found::Retry(ms) => Step::Retry(ms),
-            Found::Comment(source, truncated) => Step::Comment {
-                text: self.comment(source),
-                truncated,
-            },
-            Found::NeedInput => Step::NeedInput,
         }
     }
 }

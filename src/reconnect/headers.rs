@@ -134,7 +134,6 @@ impl RequestHeaders {
 #[cfg(test)]
 mod tests {
     use super::RequestHeaders;
-    use alloc::vec::Vec;
 
     #[test]
     fn the_id_is_sent_only_when_non_empty_and_a_valid_value() {
@@ -161,7 +160,7 @@ mod tests {
             .header("accept", "application/json, text/event-stream")
             .header("last-event-id", "stale");
         let request = headers.apply(builder).body(()).unwrap();
-        let values = |name| -> Vec<&[u8]> {
+        let values = |name| -> alloc::vec::Vec<&[u8]> {
             let all = request.headers().get_all(name);
             all.iter().map(http::HeaderValue::as_bytes).collect()
         };

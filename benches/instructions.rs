@@ -12,8 +12,8 @@
 //! layer (`vec`: `feed_all`; `vec-steps`: `feed`; `lent`; `tokenizer`;
 //! `vec-skip`: `feed_all` with a 1 KiB limit and `OnLimit::SkipEvent`, so
 //! every larger event is skipped: the cost of skipping; with features `stream`
-//! and `bytes`, `stream`: `.sse()` and `stream-bytes`: `.sse_bytes()` over a
-//! `Stream` of `Bytes` chunks). Prints the events, bytes and chunks, to divide
+//! and `bytes`, `lending`: `.sse()`'s `next_event().await`, `stream`: `.sse()`
+//! and `stream-bytes`: `.sse_bytes()` over a `Stream` of `Bytes` chunks). Prints the events, bytes and chunks, to divide
 //! the count by.
 
 use ssewire::{Config, Error, Event, Handler, OnLimit, Parser};
@@ -109,6 +109,14 @@ mod streams {
                 count.dispatch();
                 async {}
             })),
+            "lending" => futures::executor::block_on(async {
+                let mut events = chunks().sse();
+                while let Some(event) = events.next_event().await {
+                    let event = event.expect("valid");
+                    count.data(event.data());
+                    count.dispatch();
+                }
+            }),
             "stream-bytes" => futures::executor::block_on(chunks().sse_bytes().for_each(|event| {
                 let event = event.expect("valid");
                 count.data(event.data());

@@ -10,10 +10,11 @@ use crate::Event;
 ///
 /// Each field is the [`Event`]'s bytes decoded as the spec decodes the whole
 /// stream (invalid UTF-8 becomes U+FFFD; with [`Config::strict_utf8`] the
-/// parser refuses such events instead, so nothing is replaced).
-/// [`assign`](Self::assign) refills an event in place, reusing its
-/// allocations, so a reader that keeps one `OwnedEvent` allocates nothing per
-/// event once it has grown. Equality and hashing treat no event type as
+/// parser refuses such events instead, so nothing is replaced). The three
+/// fields share one allocation (none for an empty event), made at its size.
+/// [`assign`](Self::assign) refills an event in place, reusing it, so a
+/// reader that keeps one `OwnedEvent` allocates nothing per event once it has
+/// grown. Equality and hashing treat no event type as
 /// `message`, as [`Event`]'s do.
 ///
 /// ```
@@ -28,69 +29,89 @@ use crate::Event;
 /// [`Config::strict_utf8`]: crate::Config::strict_utf8
 #[derive(Clone, Default)]
 pub struct OwnedEvent {
-    event_type: String,
-    data: String,
-    id: String,
+    /// The data, then the event type as the stream gave it (empty for
+    /// none), then the ID: one allocation for the three, none for an empty
+    /// event.
+    text: String,
+    data_len: usize,
+    event_type_len: usize,
 }
 
 impl OwnedEvent {
     /// An event from its parts (an empty `event_type` means `message`).
-    pub fn new(
-        event_type: impl Into<String>,
-        data: impl Into<String>,
-        id: impl Into<String>,
-    ) -> Self {
+    pub fn new(event_type: impl AsRef<str>, data: impl AsRef<str>, id: impl AsRef<str>) -> Self {
+        let (event_type, data, id) = (event_type.as_ref(), data.as_ref(), id.as_ref());
+        let mut text = String::with_capacity(data.len() + event_type.len() + id.len());
+        text.push_str(data);
+        text.push_str(event_type);
+        text.push_str(id);
         Self {
-            event_type: event_type.into(),
-            data: data.into(),
-            id: id.into(),
+            text,
+            data_len: data.len(),
+            event_type_len: event_type.len(),
         }
     }
 
     /// The event type: `message` when the stream set none.
     pub fn event_type(&self) -> &str {
-        if self.event_type.is_empty() {
+        let event_type = self.raw_event_type();
+        if event_type.is_empty() {
             "message"
         } else {
-            &self.event_type
+            event_type
         }
     }
 
     /// Whether the stream set a non-empty event type.
     pub fn has_event_type(&self) -> bool {
-        !self.event_type.is_empty()
+        self.event_type_len != 0
     }
 
     /// The data: the `data` values joined with LF.
     pub fn data(&self) -> &str {
-        &self.data
+        self.text.get(..self.data_len).unwrap_or_default()
     }
 
     /// The last event ID in force when the event was dispatched (empty when
     /// none was ever set).
     pub fn id(&self) -> &str {
-        &self.id
+        self.text
+            .get(self.data_len.saturating_add(self.event_type_len)..)
+            .unwrap_or_default()
     }
 
     /// The data, without copying it.
-    pub fn into_data(self) -> String {
-        self.data
+    pub fn into_data(mut self) -> String {
+        self.text.truncate(self.data_len);
+        self.text
     }
 
     /// The same event, borrowed (to compare with a parser's, or to re-encode).
     pub fn as_event(&self) -> Event<'_> {
         Event::new(
-            self.event_type.as_bytes(),
-            self.data.as_bytes(),
-            self.id.as_bytes(),
+            self.raw_event_type().as_bytes(),
+            self.data().as_bytes(),
+            self.id().as_bytes(),
         )
     }
 
-    /// Makes this the given event, reusing this one's allocations.
+    /// Makes this the given event, reusing this one's allocation.
     pub fn assign(&mut self, event: &Event<'_>) {
-        assign_lossy(&mut self.event_type, raw_event_type(event));
-        assign_lossy(&mut self.data, event.data());
-        assign_lossy(&mut self.id, event.id());
+        self.text.clear();
+        self.fill(event);
+    }
+
+    fn raw_event_type(&self) -> &str {
+        let end = self.data_len.saturating_add(self.event_type_len);
+        self.text.get(self.data_len..end).unwrap_or_default()
+    }
+
+    /// Appends the event's three fields, decoded lossily, to the empty
+    /// `text`.
+    fn fill(&mut self, event: &Event<'_>) {
+        self.data_len = push_lossy(&mut self.text, event.data());
+        self.event_type_len = push_lossy(&mut self.text, raw_event_type(event));
+        push_lossy(&mut self.text, event.id());
     }
 }
 
@@ -104,38 +125,32 @@ fn raw_event_type<'a>(event: &Event<'a>) -> &'a [u8] {
     }
 }
 
-/// `out` = `bytes` decoded lossily, keeping `out`'s capacity.
-fn assign_lossy(out: &mut String, bytes: &[u8]) {
-    out.clear();
-    // Writing to a `String` cannot fail.
-    let _ = crate::write_lossy(out, bytes);
+/// Appends `bytes` decoded lossily to `out`; returns the length appended.
+fn push_lossy(out: &mut String, bytes: &[u8]) -> usize {
+    let before = out.len();
+    match core::str::from_utf8(bytes) {
+        Ok(text) => out.push_str(text),
+        // Writing to a `String` cannot fail.
+        Err(_) => {
+            let _ = crate::write_lossy(out, bytes);
+        }
+    }
+    out.len() - before
 }
 
 impl From<Event<'_>> for OwnedEvent {
+    /// One allocation, of the three fields' size when they are UTF-8 (the
+    /// common case); none for an event with no data, type or ID.
     fn from(event: Event<'_>) -> Self {
-        Self {
-            event_type: new_lossy(raw_event_type(&event)),
-            data: new_lossy(event.data()),
-            id: new_lossy(event.id()),
-        }
-    }
-}
-
-/// A new `String` of the lossy text: allocated once at its size when the
-/// bytes are UTF-8 (the common case; `assign_lossy` grows a `String` as it
-/// writes, which cost a tenth of a `Stream` adapter's time per event).
-fn new_lossy(bytes: &[u8]) -> String {
-    if bytes.is_empty() {
-        // Most events have no type or ID.
-        return String::new();
-    }
-    match core::str::from_utf8(bytes) {
-        Ok(text) => String::from(text),
-        Err(_) => {
-            let mut out = String::new();
-            assign_lossy(&mut out, bytes);
-            out
-        }
+        let raw_type = raw_event_type(&event);
+        let size = event.data().len() + raw_type.len() + event.id().len();
+        let mut owned = Self {
+            text: String::with_capacity(size),
+            data_len: 0,
+            event_type_len: 0,
+        };
+        owned.fill(&event);
+        owned
     }
 }
 
@@ -170,8 +185,8 @@ impl core::fmt::Debug for OwnedEvent {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("OwnedEvent")
             .field("event_type", &Shown(self.event_type().as_bytes()))
-            .field("data", &Shown(self.data.as_bytes()))
-            .field("id", &Shown(self.id.as_bytes()))
+            .field("data", &Shown(self.data().as_bytes()))
+            .field("id", &Shown(self.id().as_bytes()))
             .finish()
     }
 }
@@ -188,13 +203,13 @@ mod tests {
     fn keeps_whether_a_type_was_set_and_reuses_its_allocation() {
         let mut owned = OwnedEvent::from(Event::new(b"update", b"x".repeat(100).as_slice(), b""));
         assert!(owned.has_event_type());
-        let capacity = owned.data.capacity();
+        let capacity = owned.text.capacity();
         owned.assign(&Event::new(b"", b"short \xF0\x9F", b"9"));
         assert!(!owned.has_event_type());
         assert_eq!(owned.event_type(), "message");
         assert_eq!(owned.data(), "short \u{FFFD}");
         assert_eq!(owned.id(), "9");
-        assert_eq!(owned.data.capacity(), capacity);
+        assert_eq!(owned.text.capacity(), capacity);
         assert_eq!(owned, OwnedEvent::new("message", "short \u{FFFD}", "9"));
         assert_eq!(owned, Event::new(b"", "short \u{FFFD}".as_bytes(), b"9"));
         assert_eq!(

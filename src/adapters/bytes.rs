@@ -8,7 +8,7 @@ use core::ops::Range;
 
 use bytes::{Buf, Bytes, BytesMut};
 
-use crate::{ByteSink, Config, Error, Event, Handler, Parser, StreamEnd};
+use crate::{ByteSink, Config, Error, Event, Parsed, Parser, StreamEnd};
 
 /// One event, its fields as [`Bytes`]: the data is a slice of its chunk when
 /// it lay in one chunk (see [`BytesParser`]), else copied once.
@@ -60,7 +60,8 @@ impl BytesEvent {
 /// [`DEFAULT_COPY_THRESHOLD`](Self::DEFAULT_COPY_THRESHOLD), 4 KiB) or as many
 /// bytes as the data itself beyond the data; else it is copied. The event type
 /// and ID are shared with the previous event's when they are the same, so a
-/// stream of one event per chunk allocates nothing per event.
+/// stream of one event per chunk allocates nothing per event. Chunks are
+/// parsed as their events are asked for, one event per call, never ahead.
 ///
 /// ```
 /// use bytes::Bytes;
@@ -78,11 +79,11 @@ impl BytesEvent {
 #[derive(Debug)]
 pub struct BytesParser {
     parser: Parser<Vec<u8>>,
-    /// Chunks pushed and not yet parsed, with their lengths (what a slice of
-    /// them keeps alive).
-    chunks: VecDeque<(Bytes, usize)>,
-    /// Events (and refused events) of the chunks parsed, not yet handed out.
-    ready: VecDeque<Result<BytesEvent, Error>>,
+    /// Chunks pushed and not yet parsed.
+    chunks: VecDeque<Bytes>,
+    /// The chunk being parsed, and how much of it is parsed.
+    chunk: Bytes,
+    pos: usize,
     copy_threshold: usize,
     /// The last event's type and ID, shared with the next event when equal.
     event_type: Bytes,
@@ -106,10 +107,17 @@ impl BytesParser {
 
     /// A parser with `config`.
     pub fn with_config(config: Config) -> Self {
+        Self::from_parser(Parser::with_config(Vec::new(), config))
+    }
+
+    /// A parser over `parser`: its configuration, and its last event ID
+    /// (see [`Parser::reset_with_last_event_id`]).
+    pub fn from_parser(parser: Parser<Vec<u8>>) -> Self {
         Self {
-            parser: Parser::with_config(Vec::new(), config),
+            parser,
             chunks: VecDeque::new(),
-            ready: VecDeque::new(),
+            chunk: Bytes::new(),
+            pos: 0,
             copy_threshold: Self::DEFAULT_COPY_THRESHOLD,
             event_type: Bytes::new(),
             id: Bytes::new(),
@@ -126,11 +134,21 @@ impl BytesParser {
         self
     }
 
+    /// Starts from `id` as the last event ID, as a stream resumed with
+    /// `Last-Event-ID: id` does: events with no `id` of their own carry it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::IdTooLong`] when `id` is over the ID limit.
+    pub fn with_last_event_id(mut self, id: impl AsRef<[u8]>) -> Result<Self, Error> {
+        self.parser.reset_with_last_event_id(id.as_ref())?;
+        Ok(self)
+    }
+
     /// Queues a chunk to parse; [`next_event`](Self::next_event) parses it.
     pub fn push(&mut self, chunk: Bytes) {
         if !chunk.is_empty() {
-            let len = chunk.len();
-            self.chunks.push_back((chunk, len));
+            self.chunks.push_back(chunk);
         }
     }
 
@@ -139,61 +157,79 @@ impl BytesParser {
     /// [`finish`](Self::finish).
     pub fn next_event(&mut self) -> Option<Result<BytesEvent, Error>> {
         loop {
-            if let Some(item) = self.ready.pop_front() {
-                return Some(item);
+            let start = self.pos;
+            let input = self.chunk.get(start..).unwrap_or_default();
+            if input.is_empty() {
+                self.chunk = self.chunks.pop_front()?;
+                self.pos = 0;
+                continue;
             }
-            let (chunk, pinned) = self.chunks.pop_front()?;
-            self.parse(chunk, pinned);
+            let (parsed, used) = self.parser.parse(input);
+            self.pos = start.saturating_add(used);
+            match parsed {
+                Ok(parsed) if parsed.is_event() => return Some(Ok(self.event(parsed, start))),
+                Ok(_) => {}
+                Err(error) => {
+                    if self.parser.is_stopped() {
+                        // The rest of the chunk goes to the stopped parser,
+                        // which drops it (and counts it at `finish`).
+                        while let Some(rest) = self.chunk.get(self.pos..).filter(|r| !r.is_empty())
+                        {
+                            let (_, used) = self.parser.parse(rest);
+                            self.pos = self.pos.saturating_add(used.max(1));
+                        }
+                    }
+                    return Some(Err(error));
+                }
+            }
         }
     }
 
-    /// Parses `chunk` now if no chunk waits before it, else queues it: for
-    /// a caller that pushes only once [`next_event`](Self::next_event) has
-    /// returned `None`, so never before a chunk still queued.
-    #[cfg(feature = "stream")]
-    pub(crate) fn push_and_parse(&mut self, chunk: Bytes) {
-        if self.chunks.is_empty() {
-            let len = chunk.len();
-            self.parse(chunk, len);
-        } else {
-            self.push(chunk);
-        }
-    }
-
-    /// A whole chunk at a time, through `feed_all`: one call per chunk, not
-    /// one per event and one more to hear it is used up.
-    fn parse(&mut self, chunk: Bytes, pinned: usize) {
-        let mut slicer = Slicer {
-            chunk: &chunk,
-            pinned,
-            copy_threshold: self.copy_threshold,
-            event_type: &mut self.event_type,
-            id: &mut self.id,
-            ready: &mut self.ready,
-            last_slice: None,
+    /// The event `parse` found in the chunk from `start`, its fields sliced
+    /// from the chunk or copied.
+    fn event(&mut self, parsed: Parsed, start: usize) -> BytesEvent {
+        let (chunk, threshold) = (&self.chunk, self.copy_threshold);
+        let input = chunk.get(start..).unwrap_or_default();
+        let Some(event) = self.parser.step(parsed, input).event() else {
+            return BytesEvent::default();
         };
-        self.parser.feed_all(&chunk, &mut slicer);
-        if let Some((index, range)) = slicer.last_slice {
-            // The chunk's last slice takes the chunk itself, narrowed: no
-            // reference count to raise now and drop below.
-            let mut data = chunk;
-            data.truncate(range.end);
-            data.advance(range.start);
-            if let Some(Ok(event)) = self.ready.get_mut(index) {
-                event.data = data;
+        let event_type = if event.has_event_type() {
+            shared_field(chunk, event.event_type(), threshold, &mut self.event_type)
+        } else {
+            Bytes::new()
+        };
+        let id = shared_field(chunk, event.id(), threshold, &mut self.id);
+        let data = match Part::of(chunk, event.data(), threshold) {
+            // The chunk's last event takes the chunk itself, narrowed: no
+            // reference count to raise now and drop at the next chunk.
+            Part::Slice(range) if self.pos >= chunk.len() => {
+                let mut data = core::mem::take(&mut self.chunk);
+                self.pos = 0;
+                data.truncate(range.end);
+                data.advance(range.start);
+                data
             }
+            part => part.bytes(chunk),
+        };
+        BytesEvent {
+            event_type,
+            data,
+            id,
         }
     }
 
     /// Ends the stream (see [`Parser::finish`]): call once
-    /// [`next_event`](Self::next_event) has returned `None`. Bytes of chunks
-    /// not parsed yet are dropped and counted as discarded (as are events
-    /// parsed and not taken, uncounted).
+    /// [`next_event`](Self::next_event) has returned `None`. Bytes not
+    /// parsed yet are dropped and counted as discarded (as are events
+    /// not taken, uncounted).
     pub fn finish(&mut self) -> StreamEnd {
-        self.ready.clear();
-        let unparsed = self.chunks.drain(..).fold(0u64, |sum, (chunk, _)| {
-            sum.saturating_add(chunk.len() as u64)
-        });
+        let rest = self.chunk.len().saturating_sub(self.pos) as u64;
+        let unparsed = self
+            .chunks
+            .drain(..)
+            .fold(rest, |sum, chunk| sum.saturating_add(chunk.len() as u64));
+        self.chunk = Bytes::new();
+        self.pos = 0;
         match self.parser.finish() {
             StreamEnd::Clean if unparsed == 0 => StreamEnd::Clean,
             StreamEnd::Clean => StreamEnd::Truncated {
@@ -222,82 +258,16 @@ impl BytesParser {
     }
 }
 
-/// Turns what the parser hands out for one chunk into [`BytesEvent`]s.
-struct Slicer<'p> {
-    chunk: &'p Bytes,
-    pinned: usize,
-    copy_threshold: usize,
-    event_type: &'p mut Bytes,
-    id: &'p mut Bytes,
-    ready: &'p mut VecDeque<Result<BytesEvent, Error>>,
-    /// The queued event whose data is still to be sliced from the chunk, and
-    /// where: each slice is cut when the next one is found, the last one
-    /// after the chunk is parsed.
-    last_slice: Option<(usize, Range<usize>)>,
-}
-
-impl Handler for Slicer<'_> {
-    fn event(&mut self, event: Event<'_>) {
-        let (chunk, pinned, threshold) = (self.chunk, self.pinned, self.copy_threshold);
-        let data = match Part::of(chunk, pinned, event.data(), threshold) {
-            Part::Slice(range) => {
-                self.cut_last_slice();
-                self.last_slice = Some((self.ready.len(), range));
-                Bytes::new()
-            }
-            copy => copy.bytes(chunk),
-        };
-        let event_type = if event.has_event_type() {
-            shared_field(
-                chunk,
-                pinned,
-                event.event_type(),
-                threshold,
-                self.event_type,
-            )
-        } else {
-            Bytes::new()
-        };
-        let id = shared_field(chunk, pinned, event.id(), threshold, self.id);
-        self.ready.push_back(Ok(BytesEvent {
-            event_type,
-            data,
-            id,
-        }));
-    }
-
-    fn error(&mut self, error: Error) {
-        self.ready.push_back(Err(error));
-    }
-}
-
-impl Slicer<'_> {
-    /// Cuts the data of the event waiting for a slice of the chunk.
-    fn cut_last_slice(&mut self) {
-        if let Some((index, range)) = self.last_slice.take() {
-            if let Some(Ok(event)) = self.ready.get_mut(index) {
-                event.data = self.chunk.slice(range);
-            }
-        }
-    }
-}
-
 /// The event type or ID: `last` when it holds the same bytes (the common
 /// case: a stream sets them rarely), else these bytes, which become `last`.
-fn shared_field(
-    chunk: &Bytes,
-    pinned: usize,
-    bytes: &[u8],
-    copy_threshold: usize,
-    last: &mut Bytes,
-) -> Bytes {
+fn shared_field(chunk: &Bytes, bytes: &[u8], copy_threshold: usize, last: &mut Bytes) -> Bytes {
     // Most events have none: answer without comparing. (An empty `Bytes`
     // points nowhere; glibc's AVX-512 `memcmp` given such a pointer and
     // length 0 was measured at over 100 ns a call.)
     if bytes.is_empty() {
         return Bytes::new();
     }
-    Part::of(chunk, pinned, bytes, copy_threshold).reuse(last, chunk)
+    Part::of(chunk, bytes, copy_threshold).reuse(last, chunk)
 }
 
 /// Where a field's bytes lie: in the chunk (and worth slicing), or not.
@@ -307,11 +277,11 @@ enum Part<'a> {
 }
 
 impl<'a> Part<'a> {
-    fn of(chunk: &[u8], pinned: usize, bytes: &'a [u8], copy_threshold: usize) -> Self {
+    fn of(chunk: &[u8], bytes: &'a [u8], copy_threshold: usize) -> Self {
         // Address arithmetic only (no unsafe): is `bytes` inside `chunk`?
         let base = chunk.as_ptr() as usize;
         let start = (bytes.as_ptr() as usize).wrapping_sub(base);
-        let extra = pinned.saturating_sub(bytes.len());
+        let extra = chunk.len().saturating_sub(bytes.len());
         match start.checked_add(bytes.len()) {
             Some(end)
                 if end <= chunk.len()
@@ -381,10 +351,6 @@ mod tests {
         // Events of the first chunk still queued when the second is parsed.
         parser.push(Bytes::from_static(b"data: x\n\ndata: y\n\n"));
         assert_eq!(parser.next_event().unwrap().unwrap().data(), "x");
-        // As the `Stream` does: parsed at once, nothing waiting before it.
-        #[cfg(feature = "stream")]
-        parser.push_and_parse(second.clone());
-        #[cfg(not(feature = "stream"))]
         parser.push(second.clone());
         let rest: Vec<_> = core::iter::from_fn(|| parser.next_event())
             .map(|e| e.unwrap())

@@ -8,7 +8,6 @@ use std::vec::Vec;
 use bytes::{Buf, BytesMut};
 use tokio_util::codec::{Decoder, Encoder};
 
-use super::FirstItem;
 use crate::{Comment, Config, Error, OwnedEvent, Parser, ServerEvent, StreamEnd};
 
 /// A [`Decoder`] of events and an [`Encoder`] of [`ServerEvent`]s,
@@ -77,6 +76,17 @@ impl EventCodec {
         }
     }
 
+    /// Starts from `id` as the last event ID, as a stream resumed with
+    /// `Last-Event-ID: id` does: events with no `id` of their own carry it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::IdTooLong`] when `id` is over the ID limit.
+    pub fn with_last_event_id(mut self, id: impl AsRef<[u8]>) -> Result<Self, Error> {
+        self.parser.reset_with_last_event_id(id.as_ref())?;
+        Ok(self)
+    }
+
     /// How the stream ended: `None` until `decode_eof` has seen the end.
     pub fn end(&self) -> Option<StreamEnd> {
         self.end
@@ -100,16 +110,23 @@ impl Decoder for EventCodec {
     fn decode(&mut self, src: &mut BytesMut) -> io::Result<Option<Self::Item>> {
         // The parser keeps what it needs of an unfinished line: all of `src`
         // is consumed, so the read buffer does not grow with a long event.
-        let mut event = OwnedEvent::default();
-        let mut first = FirstItem {
-            event: &mut event,
-            reuse: false,
-            found: None,
-        };
-        let used = self.parser.feed_all(src, &mut first);
-        let found = first.found;
-        src.advance(used);
-        Ok(found.map(|found| found.map(|()| event)))
+        // One event per call, parsed as it is asked for.
+        while !src.is_empty() {
+            let (parsed, used) = self.parser.parse(src);
+            let item = match parsed {
+                Ok(parsed) if parsed.is_event() => {
+                    let event = self.parser.step(parsed, src).event();
+                    event.map(|event| Ok(OwnedEvent::from(event)))
+                }
+                Ok(_) => None,
+                Err(error) => Some(Err(error)),
+            };
+            src.advance(used);
+            if item.is_some() {
+                return Ok(item);
+            }
+        }
+        Ok(None)
     }
 
     fn decode_eof(&mut self, src: &mut BytesMut) -> io::Result<Option<Self::Item>> {

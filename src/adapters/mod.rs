@@ -56,36 +56,3 @@ pub use read::EventReader;
 pub use stream::BytesEvents;
 #[cfg(feature = "stream")]
 pub use stream::{Events, SseStreamExt};
-
-/// The configuration adapters use by default: the defaults, and a limit error
-/// skips its event instead of ending the stream.
-/// The first event or error that [`Parser::feed_all`](crate::Parser::feed_all)
-/// hands out, copied into `event` (reusing its allocations when `reuse`,
-/// else each field allocated once at its size); it pauses the parser there.
-/// For the adapters that hand out one item per call.
-#[cfg(any(feature = "std", feature = "tokio-util"))]
-pub(crate) struct FirstItem<'e> {
-    pub(crate) event: &'e mut crate::OwnedEvent,
-    pub(crate) reuse: bool,
-    pub(crate) found: Option<Result<(), crate::Error>>,
-}
-
-#[cfg(any(feature = "std", feature = "tokio-util"))]
-impl crate::Handler for FirstItem<'_> {
-    fn event(&mut self, event: crate::Event<'_>) {
-        if self.reuse {
-            self.event.assign(&event);
-        } else {
-            *self.event = crate::OwnedEvent::from(event);
-        }
-        self.found = Some(Ok(()));
-    }
-
-    fn error(&mut self, error: crate::Error) {
-        self.found = Some(Err(error));
-    }
-
-    fn pause(&self) -> bool {
-        self.found.is_some()
-    }
-}

@@ -3,7 +3,7 @@
 use std::io::{self, BufRead, BufReader, Read};
 use std::vec::Vec;
 
-use super::{FirstItem, ReadError};
+use super::ReadError;
 use crate::{Config, OwnedEvent, Parser, StreamEnd};
 
 /// Reads events from a [`BufRead`]: a socket, a file, a child's stdout.
@@ -110,18 +110,25 @@ impl<R: BufRead> EventReader<R> {
                 self.end = Some(self.parser.finish());
                 break;
             }
-            let mut first = FirstItem {
-                event: &mut self.event,
-                reuse: true,
-                found: None,
+            let (parsed, used) = self.parser.parse(buf);
+            let found = match parsed {
+                Ok(parsed) => self.parser.step(parsed, buf).event().map(|event| {
+                    self.event.assign(&event);
+                    Ok(())
+                }),
+                Err(error) => Some(Err(error)),
             };
-            let used = self.parser.feed_all(buf, &mut first);
-            let found = first.found;
-            self.reader.consume(used);
+            let mut used = used;
             if self.parser.is_stopped() {
-                // `OnLimit::Stop`: the rest of the stream would be dropped.
+                // `OnLimit::Stop`: the rest of the stream would be dropped;
+                // the rest of this buffer goes to the parser first, which
+                // counts it.
+                while let Some(rest) = buf.get(used..).filter(|rest| !rest.is_empty()) {
+                    used = used.saturating_add(self.parser.parse(rest).1.max(1));
+                }
                 self.end = Some(self.parser.finish());
             }
+            self.reader.consume(used);
             match found {
                 Some(Ok(())) => return Ok(Some(&self.event)),
                 Some(Err(error)) => return Err(ReadError::Parse(error)),

@@ -375,7 +375,7 @@ mod zero_copy {
                 }
                 match Pin::new(&mut this.chunks).poll_next(cx) {
                     Poll::Pending => return Poll::Pending,
-                    Poll::Ready(Some(Ok(chunk))) => this.parser.push_and_parse(chunk.into()),
+                    Poll::Ready(Some(Ok(chunk))) => this.parser.push(chunk.into()),
                     Poll::Ready(Some(Err(error))) => {
                         return Poll::Ready(Some(Err(ReadError::Transport(error))))
                     }

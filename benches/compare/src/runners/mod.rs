@@ -56,8 +56,13 @@ pub const STREAM_PEERS: [&str; 5] = [
     "async-sse",
 ];
 
-/// ssewire's `Stream` adapters.
-pub const STREAM_OURS: [&str; 2] = ["ssewire-stream", "ssewire-stream-bytes"];
+/// ssewire's async readers over a `Stream` of chunks: the lending reader
+/// (`next_event().await`), then the `Stream` adapters.
+pub const STREAM_OURS: [&str; 3] = ["ssewire-lending", "ssewire-stream", "ssewire-stream-bytes"];
+
+/// The core parser (`feed_all` over a `Vec`), that the lending reader is
+/// held to.
+pub const CORE: &str = "ssewire";
 
 /// Not an adapter: the least a `Stream` of events over ssewire's core costs
 /// (see `ssewire::stream_floor`).
@@ -70,6 +75,7 @@ pub fn all() -> Vec<Runner> {
         runner!("ssewire-lent", ssewire::lent),
         runner!("ssewire", ssewire::vec),
         runner!("ssewire-steps", ssewire::vec_steps),
+        runner!("ssewire-lending", ssewire::stream_lending),
         runner!("ssewire-stream", ssewire::stream),
         runner!("ssewire-stream-bytes", ssewire::stream_bytes),
         runner!("ssewire-stream-floor", ssewire::stream_floor),

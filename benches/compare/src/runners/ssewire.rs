@@ -38,6 +38,21 @@ pub fn stream<S: Sink>(input: &Input, sink: &mut S) {
     super::drain(input.stream().sse(), sink, |event| event.data().as_bytes());
 }
 
+/// The lending reader over the same `Stream` of chunks: `.sse()`'s
+/// `next_event().await`, each event borrowed from its chunk or the parser.
+pub fn stream_lending<S: Sink>(input: &Input, sink: &mut S) {
+    use ssewire::SseStreamExt;
+    futures::executor::block_on(async {
+        let mut events = input.stream().sse();
+        while let Some(item) = events.next_event().await {
+            match item {
+                Ok(event) => sink.event(event.data()),
+                Err(error) => return sink.error(&error),
+            }
+        }
+    })
+}
+
 /// The zero-copy `Stream` adapter (`.sse_bytes()`): data sliced from the
 /// chunk when it lay in one.
 pub fn stream_bytes<S: Sink>(input: &Input, sink: &mut S) {
@@ -95,13 +110,15 @@ pub fn stream_floor<S: Sink>(input: &Input, sink: &mut S) {
                 match Pin::new(&mut this.chunks).poll_next(cx) {
                     Poll::Pending => return Poll::Pending,
                     Poll::Ready(None) => return Poll::Ready(None),
-                    Poll::Ready(Some(Ok(chunk))) => this.parser.feed_all(
-                        &chunk,
-                        &mut Slices {
-                            chunk: &chunk,
-                            queue: &mut this.queue,
-                        },
-                    ),
+                    Poll::Ready(Some(Ok(chunk))) => {
+                        this.parser.feed_all(
+                            &chunk,
+                            &mut Slices {
+                                chunk: &chunk,
+                                queue: &mut this.queue,
+                            },
+                        );
+                    }
                     Poll::Ready(Some(Err(never))) => match never {},
                 }
             }

@@ -337,6 +337,19 @@ mod zero_copy {
             Self::from_parser(chunks, BytesParser::with_config(config))
         }
 
+        /// Starts from `id` as the last event ID, as a stream resumed with
+        /// `Last-Event-ID: id` does: events with no `id` of their own carry
+        /// it.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::IdTooLong`](crate::Error::IdTooLong) when `id` is over
+        /// the ID limit.
+        pub fn with_last_event_id(mut self, id: impl AsRef<[u8]>) -> Result<Self, crate::Error> {
+            self.parser = self.parser.with_last_event_id(id)?;
+            Ok(self)
+        }
+
         /// How the stream ended: `None` until the chunks have ended.
         pub fn end(&self) -> Option<StreamEnd> {
             self.end

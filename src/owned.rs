@@ -126,16 +126,24 @@ fn raw_event_type<'a>(event: &Event<'a>) -> &'a [u8] {
 }
 
 /// Appends `bytes` decoded lossily to `out`; returns the length appended.
+#[inline(always)]
 fn push_lossy(out: &mut String, bytes: &[u8]) -> usize {
+    if bytes.is_empty() {
+        // Most events have no type or ID.
+        return 0;
+    }
     let before = out.len();
     match core::str::from_utf8(bytes) {
         Ok(text) => out.push_str(text),
-        // Writing to a `String` cannot fail.
-        Err(_) => {
-            let _ = crate::write_lossy(out, bytes);
-        }
+        Err(_) => push_replaced(out, bytes),
     }
     out.len() - before
+}
+
+#[cold]
+fn push_replaced(out: &mut String, bytes: &[u8]) {
+    // Writing to a `String` cannot fail.
+    let _ = crate::write_lossy(out, bytes);
 }
 
 impl From<Event<'_>> for OwnedEvent {

@@ -381,6 +381,7 @@ impl<S: Storage> Parser<S> {
     /// says what it found, borrowing nothing; [`step`](Self::step) then
     /// shows it.
     #[must_use = "the count says how much of the input was consumed"]
+    #[inline(always)]
     pub fn parse(&mut self, input: &[u8]) -> (Result<Parsed, Error>, usize) {
         if self.hold(input) {
             return (Ok(Parsed(Found::NeedInput)), input.len());
@@ -404,6 +405,7 @@ impl<S: Storage> Parser<S> {
     /// lent from there. Call it before the next call that parses.
     ///
     /// Given other bytes, the step's text is wrong (never out of bounds).
+    #[inline]
     pub fn step<'r>(&'r self, parsed: Parsed, input: &'r [u8]) -> Step<'r> {
         match parsed.0 {
             Found::Event(spot) => Step::Event(self.event(spot.source(input))),
@@ -532,10 +534,16 @@ impl<S: Storage> Parser<S> {
 
     /// Parses the bytes held back, handing out anything they produce
     /// (`hold_back` only holds bytes that produce nothing).
+    /// The test inlined, the parse not: most calls find nothing held.
+    #[inline(always)]
     fn release_held_back<H: Handler + ?Sized>(&mut self, handler: &mut H) {
-        if self.held_back.len() == 0 {
-            return;
+        if self.held_back.len() != 0 {
+            self.parse_held_back(handler);
         }
+    }
+
+    #[inline(never)]
+    fn parse_held_back<H: Handler + ?Sized>(&mut self, handler: &mut H) {
         let (bytes, len) = self.held_back.take();
         self.parse_all(bytes.get(..len).unwrap_or_default(), handler);
     }

@@ -105,13 +105,18 @@
 //! (the core stays `no_std` and depends on `memchr` alone); none spawns a
 //! task or owns an HTTP client:
 //!
+//! - `Events` and `BytesEvents` (`stream`): the events of a futures `Stream`
+//!   of chunks, `chunks.sse()` with `SseStreamExt`: `next_event().await`
+//!   lends each event (no allocation, no copy), and the adapter is a `Stream`
+//!   of owned events too.
+//! - `BodyEvents` (`http-body`): the same over an http-body 1.x `Body`;
+//!   `BodyChunks` turns a body into a `Stream` of `Bytes`, for `.sse_bytes()`.
+//! - `AsyncEventReader` (`tokio-io`): lends events from a tokio `AsyncRead`.
+//! - `embedded::EventReader` and `embedded::AsyncEventReader` (`embedded-io`,
+//!   `embedded-io-async`): `no_std`, no allocator, over embedded-io 0.7.
 //! - `EventReader` (`std`): blocking, over any `BufRead` or `Read`.
 //! - `BytesParser` (`bytes`): `Bytes` chunks in, `BytesEvent`s out whose data
 //!   is sliced from the chunk without a copy.
-//! - `Events` and `BytesEvents` (`stream`): a futures `Stream` of events from
-//!   a `Stream` of chunks, `chunks.sse()` with `SseStreamExt`.
-//! - `BodyEvents` (`http-body`): the events of an http-body 1.x `Body`;
-//!   `BodyChunks` turns a body into a `Stream` of `Bytes`, for `.sse_bytes()`.
 //! - `EventCodec` (`tokio-util`): a tokio-util `Decoder` and `Encoder`.
 //! - [`is_event_stream`]: checks a `Content-Type` (no features).
 //!

@@ -130,7 +130,21 @@ macro_rules! accessors {
 
 /// Reads events from a blocking [`embedded_io::Read`], lending each one
 /// (borrowed from the read buffer, or from the parser's storage for an
-/// event cut by a read). See the [module docs](self) for an example.
+/// event cut by a read).
+///
+/// ```
+/// use ssewire::embedded::EventReader;
+/// use ssewire::Parser;
+///
+/// // A byte slice implements `embedded_io::Read`; a UART or socket would do.
+/// let (mut buf, mut storage) = ([0u8; 16], [0u8; 64]);
+/// let uart = &b"id: 7\ndata: a line longer than the buffer\n\n"[..];
+/// let mut reader = EventReader::new(uart, &mut buf, Parser::new(&mut storage[..]));
+/// let event = reader.next_event().expect("an event").expect("no error");
+/// assert_eq!((event.data(), event.id()), (&b"a line longer than the buffer"[..], &b"7"[..]));
+/// assert!(reader.next_event().is_none());
+/// assert_eq!(reader.last_event_id(), b"7");
+/// ```
 ///
 /// A refused event is [`ReadError::Parse`] and reading goes on; a read error
 /// is [`ReadError::Transport`]. A read of 0 bytes is the end (so the lent

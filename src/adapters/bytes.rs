@@ -147,7 +147,15 @@ impl BytesParser {
 
     /// Queues a chunk to parse; [`next_event`](Self::next_event) parses it.
     pub fn push(&mut self, chunk: Bytes) {
-        if !chunk.is_empty() {
+        if chunk.is_empty() {
+            return;
+        }
+        if self.pos >= self.chunk.len() && self.chunks.is_empty() {
+            // The chunk being parsed is used up and none waits: this one is
+            // next (the common case, a `Stream` pushing as it is polled).
+            self.chunk = chunk;
+            self.pos = 0;
+        } else {
             self.chunks.push_back(chunk);
         }
     }

@@ -41,7 +41,11 @@ impl OwnedEvent {
     /// An event from its parts (an empty `event_type` means `message`).
     pub fn new(event_type: impl AsRef<str>, data: impl AsRef<str>, id: impl AsRef<str>) -> Self {
         let (event_type, data, id) = (event_type.as_ref(), data.as_ref(), id.as_ref());
-        let mut text = String::with_capacity(data.len() + event_type.len() + id.len());
+        let size = data
+            .len()
+            .saturating_add(event_type.len())
+            .saturating_add(id.len());
+        let mut text = String::with_capacity(size);
         text.push_str(data);
         text.push_str(event_type);
         text.push_str(id);
@@ -137,7 +141,7 @@ fn push_lossy(out: &mut String, bytes: &[u8]) -> usize {
         Ok(text) => out.push_str(text),
         Err(_) => push_replaced(out, bytes),
     }
-    out.len() - before
+    out.len().saturating_sub(before)
 }
 
 #[cold]
@@ -151,7 +155,9 @@ impl From<Event<'_>> for OwnedEvent {
     /// common case); none for an event with no data, type or ID.
     fn from(event: Event<'_>) -> Self {
         let raw_type = raw_event_type(&event);
-        let size = event.data().len() + raw_type.len() + event.id().len();
+        let size = (event.data().len())
+            .saturating_add(raw_type.len())
+            .saturating_add(event.id().len());
         let mut owned = Self {
             text: String::with_capacity(size),
             data_len: 0,

@@ -10,7 +10,7 @@ use tokio::io::{AsyncRead, ReadBuf};
 
 use super::lend::{Lending, Source};
 use super::ReadError;
-use crate::{Config, Error, Event, Parser, StreamEnd};
+use crate::{Config, Event, Parser};
 
 /// Reads events from a tokio [`AsyncRead`], lending each one: borrowed from
 /// the read buffer when it lies in one read, else from the parser; no
@@ -76,10 +76,7 @@ impl<R: AsyncRead + Unpin> Source for Reads<R> {
 
 impl<R> core::fmt::Debug for AsyncEventReader<R> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("AsyncEventReader")
-            .field("parser", self.inner.cursor.parser())
-            .field("end", &self.inner.cursor.end())
-            .finish_non_exhaustive()
+        self.inner.cursor.fmt_reader(f, "AsyncEventReader")
     }
 }
 
@@ -116,31 +113,7 @@ impl<R> AsyncEventReader<R> {
         }
     }
 
-    /// Starts from `id` as the last event ID, as a stream resumed with
-    /// `Last-Event-ID: id` does: events with no `id` of their own carry it.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::IdTooLong`] when `id` is over the ID limit.
-    pub fn with_last_event_id(mut self, id: impl AsRef<[u8]>) -> Result<Self, Error> {
-        self.inner.cursor.seed(id.as_ref())?;
-        Ok(self)
-    }
-
-    /// How the stream ended: `None` until the reader reported its end.
-    pub fn end(&self) -> Option<StreamEnd> {
-        self.inner.cursor.end()
-    }
-
-    /// The last event ID (empty when none was set), to reconnect with.
-    pub fn last_event_id(&self) -> &[u8] {
-        self.inner.cursor.parser().last_event_id()
-    }
-
-    /// The reconnection time from the last valid `retry` field, in ms.
-    pub fn reconnection_time(&self) -> Option<u64> {
-        self.inner.cursor.parser().reconnection_time()
-    }
+    super::lend::cursor_accessors!(inner.cursor);
 
     /// The reader.
     pub fn get_ref(&self) -> &R {

@@ -11,7 +11,7 @@ use http_body::Body;
 
 use super::lend::{Lending, Source};
 use super::ReadError;
-use crate::{Config, Error, Event, OwnedEvent, Parser, StreamEnd};
+use crate::{Config, Event, OwnedEvent, Parser};
 
 /// The events of an HTTP body: its data frames parsed, its trailers
 /// skipped, its errors passed through as [`ReadError::Transport`]. Lent by
@@ -86,10 +86,7 @@ impl<B: Body + Unpin> Source for Frames<B> {
 
 impl<B: Body> core::fmt::Debug for BodyEvents<B> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("BodyEvents")
-            .field("parser", self.inner.cursor.parser())
-            .field("end", &self.inner.cursor.end())
-            .finish_non_exhaustive()
+        self.inner.cursor.fmt_reader(f, "BodyEvents")
     }
 }
 
@@ -112,31 +109,7 @@ impl<B: Body> BodyEvents<B> {
         }
     }
 
-    /// Starts from `id` as the last event ID, as a stream resumed with
-    /// `Last-Event-ID: id` does: events with no `id` of their own carry it.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::IdTooLong`] when `id` is over the ID limit.
-    pub fn with_last_event_id(mut self, id: impl AsRef<[u8]>) -> Result<Self, Error> {
-        self.inner.cursor.seed(id.as_ref())?;
-        Ok(self)
-    }
-
-    /// How the stream ended: `None` until the body has ended.
-    pub fn end(&self) -> Option<StreamEnd> {
-        self.inner.cursor.end()
-    }
-
-    /// The last event ID (empty when none was set), to reconnect with.
-    pub fn last_event_id(&self) -> &[u8] {
-        self.inner.cursor.parser().last_event_id()
-    }
-
-    /// The reconnection time from the last valid `retry` field, in ms.
-    pub fn reconnection_time(&self) -> Option<u64> {
-        self.inner.cursor.parser().reconnection_time()
-    }
+    super::lend::cursor_accessors!(inner.cursor);
 
     /// The body; the rest of the frame being parsed is dropped.
     pub fn into_inner(self) -> B {
@@ -161,15 +134,7 @@ impl<B: Body + Unpin> Stream for BodyEvents<B> {
     type Item = Result<OwnedEvent, ReadError<B::Error>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let inner = &mut self.get_mut().inner;
-        match inner.poll_ready(cx) {
-            Poll::Ready(Some(Ok(ready))) => {
-                Poll::Ready(Some(Ok(OwnedEvent::from(inner.event(ready)))))
-            }
-            Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(error))),
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
-        }
+        self.get_mut().inner.poll_owned(cx)
     }
 }
 

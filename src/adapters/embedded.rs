@@ -41,7 +41,7 @@
 use super::lend::{Cursor, Ready};
 use super::ReadError;
 use crate::buffers::Storage;
-use crate::{Error, Event, Parser, StreamEnd};
+use crate::{Error, Event, Parser};
 
 /// The lent buffer, how much of it the last read filled, and the cursor.
 #[derive(Debug)]
@@ -87,34 +87,10 @@ impl<'b, S: Storage> Buffered<'b, S> {
     }
 }
 
+/// The rest of each reader's API: the cursor's accessors, the reader.
 macro_rules! accessors {
     () => {
-        /// Starts from `id` as the last event ID, as a stream resumed with
-        /// `Last-Event-ID: id` does: events with no `id` of their own carry
-        /// it.
-        ///
-        /// # Errors
-        ///
-        /// [`Error::IdTooLong`] when `id` is over the ID limit.
-        pub fn with_last_event_id(mut self, id: &[u8]) -> Result<Self, Error> {
-            self.inner.cursor.seed(id)?;
-            Ok(self)
-        }
-
-        /// How the stream ended: `None` until a read returned 0 bytes.
-        pub fn end(&self) -> Option<StreamEnd> {
-            self.inner.cursor.end()
-        }
-
-        /// The last event ID (empty when none was set), to reconnect with.
-        pub fn last_event_id(&self) -> &[u8] {
-            self.inner.cursor.parser().last_event_id()
-        }
-
-        /// The reconnection time from the last valid `retry` field, in ms.
-        pub fn reconnection_time(&self) -> Option<u64> {
-            self.inner.cursor.parser().reconnection_time()
-        }
+        super::lend::cursor_accessors!(inner.cursor);
 
         /// The reader.
         pub fn get_ref(&self) -> &R {
@@ -124,6 +100,28 @@ macro_rules! accessors {
         /// The reader; the rest of the buffer read is dropped.
         pub fn into_inner(self) -> R {
             self.reader
+        }
+    };
+}
+
+/// The loop of both readers' `next_event`: parse the buffer, else `$read`
+/// into it (`$read` blocks, or awaits).
+macro_rules! next_event {
+    ($self:ident, $read:expr) => {
+        loop {
+            if let Some(found) = $self.inner.next() {
+                return Some(match found {
+                    Ok(ready) => Ok($self.inner.event(ready)),
+                    Err(error) => Err(ReadError::Parse(error)),
+                });
+            }
+            if $self.inner.cursor.end().is_some() {
+                return None;
+            }
+            match $read {
+                Ok(n) => $self.inner.filled(n),
+                Err(error) => return Some(Err(ReadError::Transport(error))),
+            }
         }
     };
 }
@@ -176,21 +174,7 @@ impl<R: embedded_io::Read, S: Storage> EventReader<'_, R, S> {
     /// The next event, lent until the next call; `None` at the end of the
     /// stream (and ever after).
     pub fn next_event(&mut self) -> Option<Result<Event<'_>, ReadError<R::Error>>> {
-        loop {
-            if let Some(found) = self.inner.next() {
-                return Some(match found {
-                    Ok(ready) => Ok(self.inner.event(ready)),
-                    Err(error) => Err(ReadError::Parse(error)),
-                });
-            }
-            if self.inner.cursor.end().is_some() {
-                return None;
-            }
-            match self.reader.read(self.inner.empty_buffer()) {
-                Ok(n) => self.inner.filled(n),
-                Err(error) => return Some(Err(ReadError::Transport(error))),
-            }
-        }
+        next_event!(self, self.reader.read(self.inner.empty_buffer()))
     }
 }
 
@@ -239,20 +223,6 @@ impl<R: embedded_io_async::Read, S: Storage> AsyncEventReader<'_, R, S> {
     /// The next event, lent until the next call; `None` at the end of the
     /// stream (and ever after).
     pub async fn next_event(&mut self) -> Option<Result<Event<'_>, ReadError<R::Error>>> {
-        loop {
-            if let Some(found) = self.inner.next() {
-                return Some(match found {
-                    Ok(ready) => Ok(self.inner.event(ready)),
-                    Err(error) => Err(ReadError::Parse(error)),
-                });
-            }
-            if self.inner.cursor.end().is_some() {
-                return None;
-            }
-            match self.reader.read(self.inner.empty_buffer()).await {
-                Ok(n) => self.inner.filled(n),
-                Err(error) => return Some(Err(ReadError::Transport(error))),
-            }
-        }
+        next_event!(self, self.reader.read(self.inner.empty_buffer()).await)
     }
 }

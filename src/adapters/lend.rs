@@ -122,6 +122,58 @@ impl<S: Storage> Cursor<S> {
     }
 }
 
+/// The methods every lending reader has, over its [`Cursor`] at the field
+/// path given (`inner.cursor`): seeding, the end, the last event ID, the
+/// reconnection time. One home for their behaviour and their docs.
+macro_rules! cursor_accessors {
+    ($($cursor:ident).+) => {
+        /// Starts from `id` as the last event ID, as a stream resumed with
+        /// `Last-Event-ID: id` does: events with no `id` of their own carry
+        /// it.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::IdTooLong`](crate::Error::IdTooLong) when `id` is over
+        /// the ID limit.
+        pub fn with_last_event_id(mut self, id: impl AsRef<[u8]>) -> Result<Self, crate::Error> {
+            self.$($cursor).+.seed(id.as_ref())?;
+            Ok(self)
+        }
+
+        /// How the stream ended: `None` until the transport has ended (or an
+        /// error under [`OnLimit::Stop`](crate::OnLimit::Stop) ended it).
+        pub fn end(&self) -> Option<crate::StreamEnd> {
+            self.$($cursor).+.end()
+        }
+
+        /// The last event ID (empty when none was set), to reconnect with.
+        pub fn last_event_id(&self) -> &[u8] {
+            self.$($cursor).+.parser().last_event_id()
+        }
+
+        /// The reconnection time from the last valid `retry` field, in ms.
+        pub fn reconnection_time(&self) -> Option<u64> {
+            self.$($cursor).+.parser().reconnection_time()
+        }
+    };
+}
+pub(crate) use cursor_accessors;
+
+#[cfg(any(feature = "stream", feature = "tokio-io"))]
+impl<S: Storage> Cursor<S> {
+    /// The `Debug` of a reader: its parser and end, not its transport.
+    pub(crate) fn fmt_reader(
+        &self,
+        f: &mut core::fmt::Formatter<'_>,
+        name: &str,
+    ) -> core::fmt::Result {
+        f.debug_struct(name)
+            .field("parser", &self.parser)
+            .field("end", &self.end)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A transport that hands over its bytes a buffer at a time, polled.
 #[cfg(any(feature = "stream", feature = "tokio-io"))]
 pub(crate) trait Source {
@@ -191,6 +243,22 @@ impl<T: Source, S: Storage> Lending<T, S> {
     /// The event `poll_ready` found, lent.
     pub(crate) fn event(&self, ready: Ready) -> Event<'_> {
         self.cursor.event(ready, self.source.buffer())
+    }
+
+    /// The next event, owned: the `poll_next` of the `Stream` adapters.
+    #[cfg(feature = "stream")]
+    pub(crate) fn poll_owned(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<crate::OwnedEvent, ReadError<T::Error>>>> {
+        match self.poll_ready(cx) {
+            Poll::Ready(Some(Ok(ready))) => {
+                Poll::Ready(Some(Ok(crate::OwnedEvent::from(self.event(ready)))))
+            }
+            Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(error))),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
     }
 
     /// The next event, lent: `poll_ready` as a future, then the event.

@@ -9,7 +9,7 @@ use futures_core::{FusedStream, Stream, TryStream};
 
 use super::lend::{Lending, Source};
 use super::ReadError;
-use crate::{Config, Error, Event, OwnedEvent, Parser, StreamEnd};
+use crate::{Config, Event, OwnedEvent, Parser};
 
 /// The events of a stream of byte chunks (`Result<B, E>` with
 /// `B: AsRef<[u8]>`, such as reqwest's `bytes_stream()`): made by
@@ -98,10 +98,7 @@ where
 
 impl<S: TryStream> core::fmt::Debug for Events<S> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Events")
-            .field("parser", self.inner.cursor.parser())
-            .field("end", &self.inner.cursor.end())
-            .finish_non_exhaustive()
+        self.inner.cursor.fmt_reader(f, "Events")
     }
 }
 
@@ -131,31 +128,7 @@ impl<S: TryStream> Events<S> {
         }
     }
 
-    /// Starts from `id` as the last event ID, as a stream resumed with
-    /// `Last-Event-ID: id` does: events with no `id` of their own carry it.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::IdTooLong`] when `id` is over the ID limit.
-    pub fn with_last_event_id(mut self, id: impl AsRef<[u8]>) -> Result<Self, Error> {
-        self.inner.cursor.seed(id.as_ref())?;
-        Ok(self)
-    }
-
-    /// How the stream ended: `None` until the chunks have ended.
-    pub fn end(&self) -> Option<StreamEnd> {
-        self.inner.cursor.end()
-    }
-
-    /// The last event ID (empty when none was set), to reconnect with.
-    pub fn last_event_id(&self) -> &[u8] {
-        self.inner.cursor.parser().last_event_id()
-    }
-
-    /// The reconnection time from the last valid `retry` field, in ms.
-    pub fn reconnection_time(&self) -> Option<u64> {
-        self.inner.cursor.parser().reconnection_time()
-    }
+    super::lend::cursor_accessors!(inner.cursor);
 
     /// The chunk stream.
     pub fn get_ref(&self) -> &S {
@@ -215,15 +188,7 @@ where
     type Item = Result<OwnedEvent, ReadError<S::Error>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let inner = &mut self.get_mut().inner;
-        match inner.poll_ready(cx) {
-            Poll::Ready(Some(Ok(ready))) => {
-                Poll::Ready(Some(Ok(OwnedEvent::from(inner.event(ready)))))
-            }
-            Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(error))),
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
-        }
+        self.get_mut().inner.poll_owned(cx)
     }
 }
 

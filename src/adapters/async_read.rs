@@ -129,6 +129,9 @@ impl<R> AsyncEventReader<R> {
 impl<R: AsyncRead + Unpin> AsyncEventReader<R> {
     /// The next event, lent until the next call; `None` at the end of the
     /// stream (and ever after).
+    ///
+    /// Cancel-safe: a future dropped before it is ready (in a `select!`, on a
+    /// timeout) loses nothing; the next call goes on where it stopped.
     pub async fn next_event(&mut self) -> Option<Result<Event<'_>, ReadError<std::io::Error>>> {
         self.inner.next_event().await
     }

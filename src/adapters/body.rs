@@ -121,6 +121,9 @@ impl<B: Body + Unpin> BodyEvents<B> {
     /// The next event, lent until the next call: borrowed from its frame
     /// when it lies in one, else from the parser. `None` at the end (and
     /// ever after).
+    ///
+    /// Cancel-safe: a future dropped before it is ready (in a `select!`, on a
+    /// timeout) loses nothing; the next call goes on where it stopped.
     pub async fn next_event(&mut self) -> Option<Result<Event<'_>, ReadError<B::Error>>> {
         self.inner.next_event().await
     }

@@ -222,6 +222,9 @@ impl<'b, R, S: Storage> AsyncEventReader<'b, R, S> {
 impl<R: embedded_io_async::Read, S: Storage> AsyncEventReader<'_, R, S> {
     /// The next event, lent until the next call; `None` at the end of the
     /// stream (and ever after).
+    ///
+    /// Cancel-safe as far as the reader's `read` is (embassy-net's is): the
+    /// bytes parsed are never read again, and none are lost here.
     pub async fn next_event(&mut self) -> Option<Result<Event<'_>, ReadError<R::Error>>> {
         next_event!(self, self.reader.read(self.inner.empty_buffer()).await)
     }

@@ -155,6 +155,9 @@ where
     /// when it lies in one, else from the parser. `None` at the end (and
     /// ever after).
     ///
+    /// Cancel-safe: a future dropped before it is ready (in a `select!`, on a
+    /// timeout) loses nothing; the next call goes on where it stopped.
+    ///
     /// ```
     /// use futures::{executor::block_on, stream};
     /// use ssewire::SseStreamExt;

@@ -107,6 +107,21 @@ impl AsyncRead for ChunkReader<'_> {
     }
 }
 
+/// The same reader for tokio's `AsyncRead` (ssewire's `AsyncEventReader`).
+impl tokio::io::AsyncRead for ChunkReader<'_> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let rest = self.rest();
+        let n = rest.len().min(buf.remaining());
+        buf.put_slice(&rest[..n]);
+        self.pos += n;
+        Poll::Ready(Ok(()))
+    }
+}
+
 impl AsyncBufRead for ChunkReader<'_> {
     fn poll_fill_buf(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
         Poll::Ready(Ok(self.get_mut().rest()))

@@ -204,11 +204,13 @@ fn print_stream_summary(report: &Report<'_>) {
          polling the same `Stream` of chunks and scanning each with memchr2, the floor of \
          any `Stream` adapter. Core floor: the least a `Stream` over ssewire's parser \
          costs (each event's data as a bare `Bytes` sliced from its chunk; no type, ID \
-         or end state).\n",
+         or end state). AsyncRead: `AsyncEventReader::next_event` over an in-memory \
+         reader that hands out one chunk per read, the transport async-sse reads (an \
+         `AsyncBufRead`), without the `Stream` of `Bytes` the others poll.\n",
         runners::STREAM_PEERS.join(", ")
     );
-    println!("| corpus | chunking | lending | `.sse()` | `.sse_bytes()` | fastest peer | peer | lending / peer | `.sse()` / peer | `.sse_bytes()` / peer | lending / core | core floor / peer | memchr2-stream | lending / memchr2-stream |");
-    println!("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| corpus | chunking | lending | `.sse()` | `.sse_bytes()` | fastest peer | peer | lending / peer | `.sse()` / peer | `.sse_bytes()` / peer | lending / core | core floor / peer | memchr2-stream | lending / memchr2-stream | AsyncRead | AsyncRead / async-sse |");
+    println!("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (group, chunking) in &groups {
         let corpus = group.split('/').next().unwrap_or(group);
         let lending = report.mib_per_sec(group, runners::STREAM_OURS[0]);
@@ -219,8 +221,10 @@ fn print_stream_summary(report: &Report<'_>) {
         let core_floor = report.mib_per_sec(group, runners::STREAM_FLOOR);
         let floor = report.mib_per_sec(group, BASELINES[2]);
         let peer = best.map(|(_, v)| v);
+        let reader = report.mib_per_sec(group, runners::READER_OURS);
+        let reader_peer = report.mib_per_sec(group, runners::READER_PEER);
         println!(
-            "| {corpus} | {chunking} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {corpus} | {chunking} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             number(lending),
             number(owned),
             number(bytes),
@@ -233,6 +237,8 @@ fn print_stream_summary(report: &Report<'_>) {
             times(core_floor, peer),
             number(floor),
             times(lending, floor),
+            number(reader),
+            times(reader, reader_peer),
         );
     }
     println!();

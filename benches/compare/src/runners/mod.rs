@@ -60,6 +60,11 @@ pub const STREAM_PEERS: [&str; 5] = [
 /// (`next_event().await`), then the `Stream` adapters.
 pub const STREAM_OURS: [&str; 3] = ["ssewire-lending", "ssewire-stream", "ssewire-stream-bytes"];
 
+/// ssewire's lending reader over an in-memory `AsyncRead`, and the peer that
+/// reads the same reader (an `AsyncBufRead`).
+pub const READER_OURS: &str = "ssewire-async-read";
+pub const READER_PEER: &str = "async-sse";
+
 /// The core parser (`feed_all` over a `Vec`), that the lending reader is
 /// held to.
 pub const CORE: &str = "ssewire";
@@ -76,6 +81,7 @@ pub fn all() -> Vec<Runner> {
         runner!("ssewire", ssewire::vec),
         runner!("ssewire-steps", ssewire::vec_steps),
         runner!("ssewire-lending", ssewire::stream_lending),
+        runner!("ssewire-async-read", ssewire::async_read),
         runner!("ssewire-stream", ssewire::stream),
         runner!("ssewire-stream-bytes", ssewire::stream_bytes),
         runner!("ssewire-stream-floor", ssewire::stream_floor),

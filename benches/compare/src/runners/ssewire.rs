@@ -53,6 +53,20 @@ pub fn stream_lending<S: Sink>(input: &Input, sink: &mut S) {
     })
 }
 
+/// The lending reader over an in-memory `AsyncRead` that hands out one
+/// chunk at a time (async-sse's transport): `AsyncEventReader::next_event`.
+pub fn async_read<S: Sink>(input: &Input, sink: &mut S) {
+    futures::executor::block_on(async {
+        let mut events = ssewire::AsyncEventReader::new(input.reader());
+        while let Some(item) = events.next_event().await {
+            match item {
+                Ok(event) => sink.event(event.data()),
+                Err(error) => return sink.error(&error),
+            }
+        }
+    })
+}
+
 /// The zero-copy `Stream` adapter (`.sse_bytes()`): data sliced from the
 /// chunk when it lay in one.
 pub fn stream_bytes<S: Sink>(input: &Input, sink: &mut S) {

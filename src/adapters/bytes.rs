@@ -86,8 +86,49 @@ pub struct BytesParser {
     pos: usize,
     copy_threshold: usize,
     /// The last event's type and ID, shared with the next event when equal.
-    event_type: Bytes,
-    id: Bytes,
+    event_type: LastField,
+    id: LastField,
+}
+
+/// The last event's type or ID, to share with the next event when the same.
+/// (Both are stored by the parser, so they are copies; the slice case is
+/// for completeness.) A copy is kept as plain bytes until a second event has
+/// the same, because a `Bytes` shared by two owners costs an allocation more:
+/// a field that changes every event is one copy an event, not two
+/// allocations, and one that stays the same costs three allocations once.
+#[derive(Debug, Default)]
+struct LastField {
+    shared: Option<Bytes>,
+    copied: Vec<u8>,
+}
+
+impl LastField {
+    /// The field for the next event: shared with the last when the same
+    /// bytes (the common case: a stream sets them rarely), else sliced from
+    /// the chunk or copied.
+    fn next(&mut self, part: Part<'_>, chunk: &Bytes) -> Bytes {
+        let bytes = part.slice_of(chunk);
+        if let Some(shared) = &self.shared {
+            if shared[..] == *bytes {
+                return shared.clone();
+            }
+        } else if self.copied == bytes {
+            // The second event with these bytes: the copy kept becomes the
+            // shared handle (its one allocation more, once).
+            let shared = Bytes::from(core::mem::take(&mut self.copied));
+            return self.shared.insert(shared).clone();
+        }
+        let new = part.bytes(chunk);
+        match part {
+            Part::Slice(_) => self.shared = Some(new.clone()),
+            Part::Copy(_) => {
+                self.shared = None;
+                self.copied.clear();
+                self.copied.extend_from_slice(bytes);
+            }
+        }
+        new
+    }
 }
 
 impl Default for BytesParser {
@@ -119,8 +160,8 @@ impl BytesParser {
             chunk: Bytes::new(),
             pos: 0,
             copy_threshold: Self::DEFAULT_COPY_THRESHOLD,
-            event_type: Bytes::new(),
-            id: Bytes::new(),
+            event_type: LastField::default(),
+            id: LastField::default(),
         }
     }
 
@@ -268,14 +309,14 @@ impl BytesParser {
 
 /// The event type or ID: `last` when it holds the same bytes (the common
 /// case: a stream sets them rarely), else these bytes, which become `last`.
-fn shared_field(chunk: &Bytes, bytes: &[u8], copy_threshold: usize, last: &mut Bytes) -> Bytes {
+fn shared_field(chunk: &Bytes, bytes: &[u8], copy_threshold: usize, last: &mut LastField) -> Bytes {
     // Most events have none: answer without comparing. (An empty `Bytes`
     // points nowhere; glibc's AVX-512 `memcmp` given such a pointer and
     // length 0 was measured at over 100 ns a call.)
     if bytes.is_empty() {
         return Bytes::new();
     }
-    Part::of(chunk, bytes, copy_threshold).reuse(last, chunk)
+    last.next(Part::of(chunk, bytes, copy_threshold), chunk)
 }
 
 /// Where a field's bytes lie: in the chunk (and worth slicing), or not.
@@ -302,24 +343,22 @@ impl<'a> Part<'a> {
         }
     }
 
-    fn bytes(self, chunk: &Bytes) -> Bytes {
+    fn bytes(&self, chunk: &Bytes) -> Bytes {
         match self {
-            Part::Slice(range) => chunk.slice(range),
+            Part::Slice(range) => chunk.slice(range.clone()),
             Part::Copy(bytes) => Bytes::copy_from_slice(bytes),
         }
     }
 
-    /// `last` when it holds the same bytes (no allocation), else these bytes,
-    /// which become `last`.
-    fn reuse(self, last: &mut Bytes, chunk: &Bytes) -> Bytes {
-        let same = match &self {
-            Part::Slice(range) => chunk.get(range.clone()) == Some(&last[..]),
-            Part::Copy(bytes) => *bytes == &last[..],
-        };
-        if !same {
-            *last = self.bytes(chunk);
+    /// The bytes themselves.
+    fn slice_of<'c>(&self, chunk: &'c Bytes) -> &'c [u8]
+    where
+        'a: 'c,
+    {
+        match self {
+            Part::Slice(range) => chunk.get(range.clone()).unwrap_or_default(),
+            Part::Copy(bytes) => bytes,
         }
-        last.clone()
     }
 }
 

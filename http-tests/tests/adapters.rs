@@ -1,8 +1,10 @@
 //! The adapters over real HTTP on loopback: a server streams an awkwardly
 //! written event stream in answer to a POST (see `ssewire_http_tests`), and
 //! real clients read it through the `Stream`, `http-body`, `BufRead` and
-//! codec adapters. Every event must arrive exactly, in order, with its ID,
-//! and the `retry` and the clean end must be seen.
+//! codec adapters, and the lending readers (`Events::next_event`,
+//! `BodyEvents::next_event`, `AsyncEventReader`). Every event must arrive
+//! exactly, in order, with its ID, and the `retry` and the clean end must be
+//! seen.
 
 use std::io::{BufRead, BufReader, Write};
 use std::sync::atomic::Ordering;
@@ -11,8 +13,8 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use hyper_util::rt::TokioIo;
 use ssewire::{
-    is_event_stream, BodyChunks, BodyEvents, BytesEvent, BytesEvents, EventCodec, EventReader,
-    OwnedEvent, SseStreamExt, StreamEnd,
+    is_event_stream, AsyncEventReader, BodyChunks, BodyEvents, BytesEvent, BytesEvents, Config,
+    EventCodec, EventReader, OwnedEvent, Parser, SseStreamExt, StreamEnd,
 };
 use ssewire_http_tests::{expected, script, serve_http, serve_raw, DEADLINE, MANY, PATH};
 use ssewire_testkit::adapters::Outcome;
@@ -129,6 +131,56 @@ async fn reqwest_body_through_the_zero_copy_stream_adapter() {
     .await;
 }
 
+/// `Events::next_event` over reqwest's `bytes_stream()`: every event lent
+/// (borrowed from a chunk, or from the parser when cut), none owned by the
+/// adapter.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reqwest_body_through_the_lending_stream_adapter() {
+    within(async {
+        let addr = serve_http().await.addr;
+        let mut events = post(addr).await.bytes_stream().sse();
+        let mut items = Vec::new();
+        while let Some(event) = events.next_event().await {
+            items.push(OwnedEvent::from(event.expect("no error")));
+        }
+        assert!(events.next_event().await.is_none(), "None after the end");
+        check(
+            items,
+            events.end(),
+            events.last_event_id(),
+            events.reconnection_time(),
+        );
+    })
+    .await;
+}
+
+/// `next_event` and `Stream::next` in turn on one `Events`: no event lost
+/// or repeated between the two ways.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reqwest_body_read_lent_and_owned_in_turn() {
+    within(async {
+        let addr = serve_http().await.addr;
+        let mut events = post(addr).await.bytes_stream().sse();
+        let mut items = Vec::new();
+        for i in 0usize.. {
+            let item = if i % 3 == 0 {
+                events.next().await
+            } else {
+                events.next_event().await.map(|e| e.map(OwnedEvent::from))
+            };
+            let Some(item) = item else { break };
+            items.push(item.expect("no error"));
+        }
+        check(
+            items,
+            events.end(),
+            events.last_event_id(),
+            events.reconnection_time(),
+        );
+    })
+    .await;
+}
+
 /// POSTs the JSON body with hyper's own client; the response's body.
 async fn hyper_post(addr: std::net::SocketAddr) -> hyper::body::Incoming {
     let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
@@ -154,6 +206,28 @@ async fn hyper_client_body_through_the_http_body_adapter() {
         let body = hyper_post(serve_http().await.addr).await;
         let mut events = BodyEvents::new(body);
         let items = drain(&mut events).await;
+        check(
+            items,
+            events.end(),
+            events.last_event_id(),
+            events.reconnection_time(),
+        );
+    })
+    .await;
+}
+
+/// `BodyEvents::next_event` over hyper's `Incoming`: each event lent from
+/// its data frame or the parser.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hyper_client_body_through_the_lending_http_body_adapter() {
+    within(async {
+        let body = hyper_post(serve_http().await.addr).await;
+        let mut events = BodyEvents::new(body);
+        let mut items = Vec::new();
+        while let Some(event) = events.next_event().await {
+            items.push(OwnedEvent::from(event.expect("no error")));
+        }
+        assert!(events.next_event().await.is_none(), "None after the end");
         check(
             items,
             events.end(),
@@ -255,6 +329,63 @@ async fn tokio_tcp_stream_through_framed_read_and_the_codec() {
             codec.last_event_id(),
             codec.reconnection_time(),
         );
+    })
+    .await;
+}
+
+/// A tokio `TcpStream` to the raw server (which writes the script in small
+/// pieces with pauses), its response head read by hand, then the bytes
+/// read past the head chained before the socket: an `AsyncRead` for
+/// `AsyncEventReader`, with its default buffer and with a 61-byte one (so
+/// the reads cut lines and the 1 MiB event).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokio_tcp_stream_through_the_async_event_reader() {
+    within(async {
+        for size in [None, Some(61)] {
+            let addr = serve_raw(PROMPT).await;
+            let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+            let request = format!(
+                "POST {PATH} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\n\r\n{BODY}",
+                BODY.len()
+            );
+            tokio::io::AsyncWriteExt::write_all(&mut stream, request.as_bytes())
+                .await
+                .expect("request");
+            let mut head = Vec::new();
+            let body_start = loop {
+                let mut buf = [0u8; 512];
+                let n = stream.read(&mut buf).await.expect("head");
+                assert!(n > 0, "the response head ended early");
+                head.extend_from_slice(&buf[..n]);
+                if let Some(at) = head.windows(4).position(|w| w == b"\r\n\r\n") {
+                    break at + 4;
+                }
+            };
+            let head_text = String::from_utf8_lossy(&head[..body_start]).to_ascii_lowercase();
+            assert!(head_text.contains("content-type: text/event-stream"));
+            let rest = head[body_start..].to_vec();
+            let body = std::io::Cursor::new(rest).chain(stream);
+            let config = Config::new().on_limit(ssewire::OnLimit::SkipEvent);
+            let mut reader = match size {
+                None => AsyncEventReader::with_config(body, config),
+                Some(size) => AsyncEventReader::with_buffer_size(
+                    body,
+                    Parser::with_config(Vec::new(), config),
+                    size,
+                ),
+            };
+            let mut items = Vec::new();
+            while let Some(event) = reader.next_event().await {
+                items.push(OwnedEvent::from(event.expect("no error")));
+            }
+            assert!(reader.next_event().await.is_none(), "None after the end");
+            check(
+                items,
+                reader.end(),
+                reader.last_event_id(),
+                reader.reconnection_time(),
+            );
+        }
     })
     .await;
 }

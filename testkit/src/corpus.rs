@@ -24,12 +24,14 @@ pub const TARGETS: [&str; 6] = [
 
 /// The adapters' fuzz targets (feature `adapters`): `chunked`'s input
 /// format, so `chunked`'s seeds.
-pub const ADAPTER_TARGETS: [&str; 5] = [
+pub const ADAPTER_TARGETS: [&str; 7] = [
     "adapter_reader",
     "adapter_stream",
     "adapter_bytes",
     "adapter_body",
     "adapter_codec",
+    "adapter_async_read",
+    "adapter_embedded",
 ];
 
 /// Inline seeds: the shapes of B.7 in `research/users-reliability.md`, so the

@@ -328,9 +328,9 @@ mod adapters {
         let stream = ChunkStream::new(chunks.iter().map(Vec::as_slice)).sse();
         let (count, events) = allocations(|| count(stream));
         assert_eq!(events, 400);
-        // Each event owns its data, type and ID: three strings, for the
-        // caller. The queue and parser storage grow a few times at most.
-        assert!(count <= 3 * events + 8, "{count} allocations");
+        // Each event owns its data, type and ID, in one allocation, for the
+        // caller. The parser's storage grows a few times at most.
+        assert!(count <= events + 8, "{count} allocations");
     }
 
     #[test]
@@ -536,21 +536,16 @@ mod lending {
         }
     }
 
-    /// MAY FAIL NOW (not ignored on purpose): the bound the `OwnedEvent`
-    /// change being made on main must meet, one allocation per event with
-    /// an ID and a type too. On 2689db3 `OwnedEvent` holds its type, data
-    /// and ID as three `String`s: 3 allocations per event (measured, both
-    /// chunkings), so this fails until that change lands.
+    /// With an ID and a type too: `OwnedEvent` holds its three fields in
+    /// one allocation (three `String`s, three allocations, before).
     #[test]
-    fn the_stream_makes_at_most_one_allocation_per_event_with_type_and_id_pending_owned_event_change(
-    ) {
+    fn the_stream_makes_at_most_one_allocation_per_event_with_type_and_id() {
         let measured =
             stream_allocations(|i| format!("id: 7\nevent: tick\ndata: {{\"n\": {i:04}}}\n\n"));
         for (chunking, count, events) in measured {
             assert!(
                 count <= events,
-                "{chunking}: {count} allocations for {events} events with type and ID \
-                 (expected to fail until OwnedEvent makes one allocation per event)"
+                "{chunking}: {count} allocations for {events} events with type and ID"
             );
         }
     }

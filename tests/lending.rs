@@ -135,6 +135,25 @@ proptest! {
         let chunks = chunks(&input, Cuts::At(&cuts));
         check_all(&chunks, config, lend(&seed, mix, per_read, lent_storage), buffer)?;
     }
+
+    /// `OnLimit::Stop` in the owned adapters that stop parsing at the error
+    /// (the blocking reader, the zero-copy parser and stream): the rest of
+    /// the buffer still reaches the stopped parser, so the end counts what a
+    /// caller that fed every chunk whole sees. (Not the codec: a
+    /// `FramedRead` reads on to the end of its input, which the stopped
+    /// parser drops and counts, as its docs say.)
+    #[test]
+    fn under_stop_the_owned_adapters_end_as_the_core_does(
+        (input, cuts) in stream_and_cuts(),
+    ) {
+        let config = Config::new().max_event_bytes(48).on_limit(OnLimit::Stop);
+        let chunks = chunks(&input, Cuts::At(&cuts));
+        let oracle = ssewire_testkit::adapters::oracle(&chunks, config);
+        prop_assert_eq!(&ssewire_testkit::adapters::run_reader(&chunks, config), &oracle);
+        let (raw, outcome) = ssewire_testkit::adapters::run_bytes_stream(&chunks, config, usize::MAX);
+        prop_assert_eq!(raw, ssewire_testkit::adapters::oracle_raw(&chunks, config));
+        prop_assert_eq!(&outcome, &oracle);
+    }
 }
 
 /// The embedded readers' limit is their storage's size: an event over 4 KiB

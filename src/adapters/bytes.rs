@@ -220,13 +220,9 @@ impl BytesParser {
                 Ok(_) => {}
                 Err(error) => {
                     if self.parser.is_stopped() {
-                        // The rest of the chunk goes to the stopped parser,
-                        // which drops it (and counts it at `finish`).
-                        while let Some(rest) = self.chunk.get(self.pos..).filter(|r| !r.is_empty())
-                        {
-                            let (_, used) = self.parser.parse(rest);
-                            self.pos = self.pos.saturating_add(used.max(1));
-                        }
+                        self.parser
+                            .drop_rest(self.chunk.get(self.pos..).unwrap_or_default());
+                        self.pos = self.chunk.len();
                     }
                     return Some(Err(error));
                 }

@@ -85,13 +85,9 @@ impl<S: Storage> Cursor<S> {
     /// it, to be dropped and counted, and the stream ends.
     #[cold]
     fn stop(&mut self, buf: &[u8]) {
-        while let Some(input) = buf.get(self.pos..).filter(|rest| !rest.is_empty()) {
-            let (_, used) = self.parser.parse(input);
-            if used == 0 {
-                break;
-            }
-            self.pos = self.pos.saturating_add(used);
-        }
+        self.parser
+            .drop_rest(buf.get(self.pos..).unwrap_or_default());
+        self.pos = buf.len();
         self.finish();
     }
 

@@ -123,9 +123,8 @@ impl<R: BufRead> EventReader<R> {
                 // `OnLimit::Stop`: the rest of the stream would be dropped;
                 // the rest of this buffer goes to the parser first, which
                 // counts it.
-                while let Some(rest) = buf.get(used..).filter(|rest| !rest.is_empty()) {
-                    used = used.saturating_add(self.parser.parse(rest).1.max(1));
-                }
+                self.parser.drop_rest(buf.get(used..).unwrap_or_default());
+                used = buf.len();
                 self.end = Some(self.parser.finish());
             }
             self.reader.consume(used);

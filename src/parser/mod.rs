@@ -548,6 +548,25 @@ impl<S: Storage> Parser<S> {
         self.parse_all(bytes.get(..len).unwrap_or_default(), handler);
     }
 
+    /// Gives a stopped parser ([`OnLimit::Stop`]) the rest of the buffer its
+    /// error came from, as `feed_all` would have: it drops it in one call,
+    /// tracking only where lines end, so that [`finish`](Self::finish)
+    /// counts it as a caller that fed the whole buffer sees. For the
+    /// adapters, which stop parsing at the error.
+    #[cfg(any(
+        feature = "std",
+        feature = "bytes",
+        feature = "stream",
+        feature = "tokio-io",
+        feature = "embedded-io",
+        feature = "embedded-io-async"
+    ))]
+    pub(crate) fn drop_rest(&mut self, rest: &[u8]) {
+        debug_assert!(self.is_stopped());
+        let (_, used) = self.parse(rest);
+        debug_assert_eq!(used, rest.len(), "a stopped parser takes all its input");
+    }
+
     /// Ends the stream: says whether it ended cleanly or in the middle of an
     /// event, which the spec discards, and gets ready for a new stream (as
     /// [`reset`](Self::reset)). One call.

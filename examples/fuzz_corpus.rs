@@ -11,7 +11,8 @@ use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
 fn main() -> std::io::Result<()> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    // suite/, whose parent is the repository's root.
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
     let out = std::env::args_os()
         .nth(1)
         .map_or_else(|| root.join("fuzz/corpus"), PathBuf::from);

@@ -10,6 +10,8 @@
     feature = "tokio-util"
 ))]
 
+#[macro_use]
+mod regressions;
 mod common;
 
 use bytes::BytesMut;
@@ -27,7 +29,7 @@ use ssewire_testkit::drive::Cuts;
 use tokio_util::codec::{Decoder, Encoder};
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+    #![proptest_config(regressions_config!(1000, "adapters"))]
 
     #[test]
     fn every_adapter_gives_the_core_parsers_result(

@@ -8,6 +8,8 @@
 //! allocates nothing.
 #![cfg(feature = "std")]
 
+#[macro_use]
+mod regressions;
 use proptest::prelude::*;
 use ssewire::{Comment, Config, EncodeError, ServerEvent};
 use ssewire_testkit::drive::{run_layer, AtEof, Cuts, LAYERS};
@@ -169,7 +171,7 @@ fn block() -> impl Strategy<Value = Block> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+    #![proptest_config(regressions_config!(1000, "encode"))]
 
     #[test]
     fn readers_get_back_exactly_the_events_written(

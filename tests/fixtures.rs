@@ -30,7 +30,7 @@ struct Expected {
 }
 
 fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("spec-fixtures")
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec-fixtures"))
 }
 
 fn load_cases() -> Vec<Case> {

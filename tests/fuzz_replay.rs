@@ -10,7 +10,8 @@ use ssewire_testkit::{checks, corpus};
 use std::path::{Path, PathBuf};
 
 fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    // suite/, whose parent is the repository's root.
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
 /// The core's targets, and the adapters' when their features are on.

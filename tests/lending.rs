@@ -13,6 +13,8 @@
     feature = "embedded-io-async"
 ))]
 
+#[macro_use]
+mod regressions;
 mod common;
 
 use common::stream_and_cuts;
@@ -98,7 +100,7 @@ fn lend(seed: &Option<Vec<u8>>, mix: u64, per_read: usize, lent_storage: bool) -
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+    #![proptest_config(regressions_config!(1000, "lending"))]
 
     /// Under any chunking, settings (strict UTF-8, a 64-byte event limit),
     /// seed (within the 16-byte ID limit), mix of `next_event` and

@@ -7,11 +7,13 @@ use ssewire::{Config, Error, OnLimit, Parser, Storage};
 use ssewire_testkit::drive::{run_outcome, run_parser, AtEof, Cuts, Item, Trace, LAYERS};
 use ssewire_testkit::reference::{self, EndKind};
 
+#[macro_use]
+mod regressions;
 mod common;
 use common::stream_and_cuts;
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    #![proptest_config(regressions_config!(2000, "props"))]
 
     #[test]
     fn every_layer_matches_the_model((input, cuts) in stream_and_cuts(), comments: bool) {
@@ -161,7 +163,7 @@ fn check_limited<S: Storage>(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+    #![proptest_config(regressions_config!(1000, "props"))]
 
     /// The same limit property on lent storage alone (runs without `alloc`).
     #[test]

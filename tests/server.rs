@@ -5,6 +5,8 @@
 //! `http-tests/tests/serve.rs`.
 #![cfg(feature = "server")]
 
+#[macro_use]
+mod regressions;
 use std::time::Duration;
 
 use proptest::prelude::*;
@@ -42,7 +44,7 @@ fn read_one(bytes: &[u8]) -> Ev {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+    #![proptest_config(regressions_config!(500, "server"))]
 
     /// Any data parts, each with any prefix, read back as prefix + line per
     /// line, parts joined by LF; the `DataWriter` with `prefixed_lines` (with

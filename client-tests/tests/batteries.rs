@@ -459,3 +459,84 @@ async fn hyper_leaves_redirects_to_the_client_which_follows_them() {
     let paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
     assert_eq!(paths, ["/", "/moved", "/moved", "/moved"]);
 }
+
+/// Issue 21: a redirect the client follows itself changes the method as
+/// Fetch does. After a 301, 302 or 303 the POST goes on as a GET without its
+/// body or `Content-Type`, to the redirect's target, reconnections included;
+/// after a 307 or 308 it stays the POST it was, body and all.
+#[tokio::test]
+async fn a_redirect_turns_a_post_into_a_get_as_fetch_does() {
+    type BoxError = Box<dyn std::error::Error + Send + Sync>;
+    for status in [301, 302, 303, 307, 308] {
+        let server = serve(vec![
+            redirect(status, "/moved"),
+            Answer::Stream(vec![retry(100), event("a", Some("1"))]),
+            Answer::Stream(vec![event("b", Some("2"))]),
+        ])
+        .await;
+        let http =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .build_http::<http_body_util::Full<bytes::Bytes>>();
+        let start = server.url.clone();
+        let mut source =
+            EventSource::new(Options::new(), Tokio::new(), move |next: RequestHeaders| {
+                let url = next.url().unwrap_or(&start).to_string();
+                let builder = next.apply(
+                    hyper::Request::post(url.as_str()).header("content-type", "application/json"),
+                );
+                // `apply` made it a GET after a 301, 302 or 303: no body then.
+                let body = if builder.method_ref() == Some(&hyper::Method::POST) {
+                    bytes::Bytes::from_static(b"{\"prompt\":\"hi\"}")
+                } else {
+                    bytes::Bytes::new()
+                };
+                let request = builder
+                    .body(http_body_util::Full::new(body))
+                    .expect("a request");
+                let response = http.request(request);
+                async move {
+                    let response = response.await.map_err(BoxError::from)?;
+                    Ok::<_, BoxError>(Reply::from_http_with_url(url, response))
+                }
+            });
+        let mut data = Vec::new();
+        bounded(async {
+            while let Some(item) = source.next().await {
+                if let Item::Event(event) = item {
+                    data.push(event.into_data());
+                }
+            }
+        })
+        .await;
+        assert_eq!(data, ["a", "b"], "{status}");
+        let seen: Vec<(String, String, String, bool)> = server
+            .requests()
+            .into_iter()
+            .map(|r| {
+                let typed = r.headers.iter().any(|(name, _)| name == "content-type");
+                (r.method, r.path, r.body, typed)
+            })
+            .collect();
+        let post = |path: &str| {
+            (
+                "POST".into(),
+                path.into(),
+                "{\"prompt\":\"hi\"}".into(),
+                true,
+            )
+        };
+        let get = |path: &str| ("GET".into(), path.into(), String::new(), false);
+        let later = if status >= 307 {
+            post("/moved")
+        } else {
+            get("/moved")
+        };
+        // The redirect, the first stream, the second, the 204 that ends the
+        // script: all but the first where the redirect led.
+        assert_eq!(
+            seen,
+            [post("/"), later.clone(), later.clone(), later],
+            "{status}"
+        );
+    }
+}

@@ -4,6 +4,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use super::redirect::MethodChange;
+
 /// What the next request carries: `Accept` ([`Options::accept`],
 /// `text/event-stream` by default), `Cache-Control: no-cache`, and
 /// `Last-Event-ID` when there is one; and the URL to send it to when a
@@ -39,6 +41,7 @@ pub struct RequestHeaders {
     last_event_id: Vec<u8>,
     accept: &'static str,
     url: Option<String>,
+    method_change: MethodChange,
 }
 
 impl RequestHeaders {
@@ -48,6 +51,7 @@ impl RequestHeaders {
             last_event_id: last_event_id.to_vec(),
             accept: super::options::ACCEPT,
             url: None,
+            method_change: MethodChange::Kept,
         }
     }
 
@@ -63,6 +67,38 @@ impl RequestHeaders {
     pub fn with_url(mut self, url: Option<String>) -> Self {
         self.url = url;
         self
+    }
+
+    /// After the redirects these follow, as they change the method.
+    #[must_use]
+    pub(super) fn with_method_change(mut self, change: MethodChange) -> Self {
+        self.method_change = change;
+        self
+    }
+
+    /// The method to send for a request made with `requested` (`"POST"`,
+    /// say): `requested`, or `"GET"` after redirects that turned the request
+    /// into a `GET`, as Fetch turns it: a 301 or 302 a `POST`, a 303 any
+    /// method but `GET` and `HEAD`. Send such a `GET` without the body and
+    /// its `Content-Type`. It stays a `GET` for the reconnections that
+    /// follow, as the [`url`](Self::url) stays the redirect's target. Only
+    /// redirects the client followed itself count: an HTTP client that
+    /// follows them (reqwest) changes the method of that one request, and
+    /// the next goes out as the caller made it.
+    ///
+    /// ```
+    /// use ssewire::reconnect::{EventSourceState, Head, Options};
+    /// use std::time::Duration;
+    ///
+    /// let mut state = EventSourceState::new(Options::new());
+    /// let head = Head::new(303).with_url("http://127.0.0.1:8080/start").with_header("location", "/events");
+    /// assert!(state.on_response(Duration::ZERO, &head, 0).is_err()); // followed
+    /// let next = state.request_headers();
+    /// assert_eq!(next.url(), Some("http://127.0.0.1:8080/events"));
+    /// assert_eq!(next.method("POST"), "GET");
+    /// ```
+    pub fn method<'a>(&self, requested: &'a str) -> &'a str {
+        self.method_change.method(requested)
     }
 
     /// The `Last-Event-ID` value to send, if any.
@@ -109,11 +145,30 @@ impl RequestHeaders {
 
     /// Adds the headers to an `http` request builder (feature `http-body`):
     /// an `Accept` or `Cache-Control` the builder already has is kept (the
-    /// caller's replaces the default), `Last-Event-ID` replaces any.
+    /// caller's replaces the default), `Last-Event-ID` replaces any. After
+    /// redirects that turned the request into a `GET`
+    /// ([`method`](Self::method)) the builder's method becomes `GET` and its
+    /// `Content-Type` goes; leave its body empty.
     #[cfg(feature = "http-body")]
     pub fn apply(&self, mut builder: http::request::Builder) -> http::request::Builder {
+        let requested = builder.method_ref().map(http::Method::as_str);
+        let to_get = requested.is_some_and(|m| self.method(m) != m);
+        if to_get {
+            builder = builder.method(http::Method::GET);
+        }
         if let Some(map) = builder.headers_mut() {
             self.insert_into(map, false);
+            if to_get {
+                // Fetch's request-body-header names.
+                for name in [
+                    "content-encoding",
+                    "content-language",
+                    "content-location",
+                    "content-type",
+                ] {
+                    map.remove(name);
+                }
+            }
         }
         builder
     }

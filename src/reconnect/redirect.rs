@@ -25,6 +25,50 @@ pub(super) fn target(head: &Head, base: Option<&str>) -> Option<String> {
     resolve(base, location)
 }
 
+/// How the redirects followed so far change the request's method, as Fetch's
+/// HTTP-redirect fetch does (step 12): after a 301 or 302 a `POST` goes on
+/// as a `GET`, after a 303 any method but `GET` and `HEAD` does, each
+/// without its body. A request once turned into a `GET` stays one, so the
+/// changes of a chain of redirects combine by taking the stronger.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum MethodChange {
+    /// The caller's method (no redirect, or only 307 and 308).
+    #[default]
+    Kept,
+    /// A 301 or 302 was followed: a `POST` is now a `GET`.
+    PostToGet,
+    /// A 303 was followed: everything but a `HEAD` is now a `GET`.
+    ToGet,
+}
+
+impl MethodChange {
+    /// The change after also following a redirect with this status.
+    pub(super) fn then(self, status: u16) -> Self {
+        let this = match status {
+            301 | 302 => Self::PostToGet,
+            303 => Self::ToGet,
+            _ => Self::Kept,
+        };
+        self.max(this)
+    }
+
+    /// The method to send for a request made with `requested`.
+    pub(super) fn method(self, requested: &str) -> &str {
+        let to_get = match self {
+            Self::Kept => false,
+            Self::PostToGet => requested.eq_ignore_ascii_case("POST"),
+            Self::ToGet => {
+                !requested.eq_ignore_ascii_case("GET") && !requested.eq_ignore_ascii_case("HEAD")
+            }
+        };
+        if to_get {
+            "GET"
+        } else {
+            requested
+        }
+    }
+}
+
 /// RFC 3986 reference resolution for the forms servers send: an absolute
 /// URL, `//authority/path`, `/path`, `?query` and a relative path (dot
 /// segments are left to the server).
@@ -76,7 +120,33 @@ fn has_scheme(reference: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{resolve, target, Head};
+    use super::{resolve, target, Head, MethodChange};
+
+    #[test]
+    fn redirects_change_the_method_as_fetch_does() {
+        let after = |statuses: &[u16], method: &'static str| -> &'static str {
+            let change = statuses
+                .iter()
+                .fold(MethodChange::Kept, |change, &status| change.then(status));
+            change.method(method)
+        };
+        for method in ["GET", "POST", "PUT", "HEAD"] {
+            assert_eq!(after(&[], method), method);
+            assert_eq!(after(&[307, 308], method), method);
+        }
+        assert_eq!(after(&[301], "POST"), "GET");
+        assert_eq!(after(&[302], "post"), "GET");
+        assert_eq!(after(&[301], "PUT"), "PUT");
+        assert_eq!(after(&[303], "PUT"), "GET");
+        assert_eq!(after(&[303], "DELETE"), "GET");
+        assert_eq!(after(&[303], "HEAD"), "HEAD");
+        assert_eq!(after(&[303], "GET"), "GET");
+        // A chain: a GET stays a GET, whatever follows.
+        assert_eq!(after(&[302, 307], "POST"), "GET");
+        assert_eq!(after(&[301, 303], "PUT"), "GET");
+        assert_eq!(after(&[303, 301], "PUT"), "GET");
+        assert_eq!(after(&[308, 301], "PUT"), "PUT");
+    }
 
     #[test]
     fn references_resolve_against_the_base() {

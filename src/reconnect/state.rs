@@ -13,8 +13,9 @@ use alloc::vec::Vec;
 use core::fmt;
 use core::time::Duration;
 
+use super::redirect::{self, MethodChange};
 use super::response::{judge, Judgement};
-use super::{backoff, redirect, Head, Options, RequestHeaders};
+use super::{backoff, Head, Options, RequestHeaders};
 use crate::{Config, Error, Event, Handler, OnLimit, Parser, StreamEnd};
 
 /// What to do after a connection ended or a response was refused.
@@ -208,6 +209,8 @@ pub struct EventSourceState {
     failures: u32,
     /// Redirects in a row since the last opening.
     redirects: u32,
+    /// How the redirects followed so far change the request's method.
+    method_change: MethodChange,
     /// An event was dispatched on the current connection.
     progress: bool,
     complete: bool,
@@ -238,6 +241,7 @@ impl EventSourceState {
             url: None,
             failures: 0,
             redirects: 0,
+            method_change: MethodChange::Kept,
             progress: false,
             complete: false,
             last_bytes: None,
@@ -310,6 +314,7 @@ impl EventSourceState {
         RequestHeaders::new(self.parser.last_event_id())
             .with_accept(self.options.accept)
             .with_url(self.url.clone())
+            .with_method_change(self.method_change)
     }
 
     /// Judges a response's head, before its body. `Ok`: the stream is open,
@@ -340,6 +345,7 @@ impl EventSourceState {
                 return Err(Next::Stop(Stop::TooManyRedirects));
             }
             self.redirects = self.redirects.saturating_add(1);
+            self.method_change = self.method_change.then(head.status());
             self.url = Some(to);
             return Err(Next::Reconnect {
                 after: Duration::ZERO,

@@ -49,6 +49,10 @@ struct Model {
     opened: bool,
     /// Redirects in a row since the last opening.
     redirects: u32,
+    /// A 301 or 302 was followed: a POST now goes as a GET.
+    post_is_get: bool,
+    /// A 303 was followed: all but HEAD now go as a GET.
+    all_are_get: bool,
     /// The connection ended in the middle of an event: only its end follows.
     cut: bool,
     /// Bytes since the last blank line: what a cut end reports as discarded.
@@ -172,7 +176,13 @@ pub fn reconnect(input: &[u8]) {
                 let gzip = arg & 8 != 0;
                 // 404 with bit 3: a redirect the HTTP client handed on.
                 let redirect = status == 404 && gzip;
-                let status = if redirect { 307 } else { status };
+                // Which redirect: from the bits Retry-After is chosen by (a
+                // redirect ignores it).
+                let status = if redirect {
+                    [307, 301, 302, 303, 308][usize::from(arg >> 6) + usize::from(flags & 16 != 0)]
+                } else {
+                    status
+                };
                 let mut head = Head::new(status);
                 if redirect {
                     head.push_header("location", "http://127.0.0.1:1/moved");
@@ -197,15 +207,25 @@ pub fn reconnect(input: &[u8]) {
                 }
                 let got = state.on_response(now, &head, random);
                 match status {
-                    307 if model.redirects < 20 => {
+                    301..=308 if model.redirects < 20 => {
                         let after = Duration::ZERO;
-                        let reason = Reason::Redirect(307);
+                        let reason = Reason::Redirect(status);
                         assert_eq!(got, Err(Next::Reconnect { after, reason }));
                         assert_eq!(state.url(), Some("http://127.0.0.1:1/moved"));
                         model.redirects += 1;
+                        model.post_is_get |= matches!(status, 301 | 302);
+                        model.all_are_get |= status == 303;
+                        // Fetch's method change, for the next request.
+                        let next = state.request_headers();
+                        let get = model.post_is_get || model.all_are_get;
+                        assert_eq!(next.method("POST"), if get { "GET" } else { "POST" });
+                        let put = if model.all_are_get { "GET" } else { "PUT" };
+                        assert_eq!(next.method("PUT"), put);
+                        assert_eq!(next.method("HEAD"), "HEAD");
+                        assert_eq!(next.method("GET"), "GET");
                         true
                     }
-                    307 => {
+                    301..=308 => {
                         assert_eq!(got, Err(Next::Stop(Stop::TooManyRedirects)));
                         false
                     }
